@@ -1,0 +1,112 @@
+//! Errors as AWS names them: every failure the dispatcher returns is one of these types.
+
+use std::fmt;
+
+/// The AWS error type names the playground can return (`__type` in the AWS JSON protocol).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorKind {
+    /// A parameter has a value the service rejects (KDS-API).
+    InvalidArgumentException,
+    /// A parameter fails its declared constraint (length, pattern, range).
+    ValidationException,
+    /// The request body is not valid JSON or a member has the wrong JSON type.
+    SerializationException,
+    /// The named stream, shard, consumer or resource does not exist (or is not ready).
+    ResourceNotFoundException,
+    /// The resource is not in a state that allows the call (e.g. stream not ACTIVE).
+    ResourceInUseException,
+    /// A quota or rate limit was exceeded.
+    LimitExceededException,
+    /// A shard's read or write throughput limit was exceeded.
+    ProvisionedThroughputExceededException,
+    /// The shard iterator is older than 300 s.
+    ExpiredIteratorException,
+    /// The ListShards NextToken is older than 300 s.
+    ExpiredNextTokenException,
+    /// The service or action name is not known.
+    UnknownOperationException,
+    /// Internal failure of the (simulated) service.
+    InternalFailureException,
+}
+
+impl ErrorKind {
+    /// The exact AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgumentException => "InvalidArgumentException",
+            ErrorKind::ValidationException => "ValidationException",
+            ErrorKind::SerializationException => "SerializationException",
+            ErrorKind::ResourceNotFoundException => "ResourceNotFoundException",
+            ErrorKind::ResourceInUseException => "ResourceInUseException",
+            ErrorKind::LimitExceededException => "LimitExceededException",
+            ErrorKind::ProvisionedThroughputExceededException => {
+                "ProvisionedThroughputExceededException"
+            }
+            ErrorKind::ExpiredIteratorException => "ExpiredIteratorException",
+            ErrorKind::ExpiredNextTokenException => "ExpiredNextTokenException",
+            ErrorKind::UnknownOperationException => "UnknownOperationException",
+            ErrorKind::InternalFailureException => "InternalFailureException",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failed call: the AWS error type and a message saying what was wrong and which limit applies.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct ApiError {
+    /// The AWS error type.
+    pub kind: ErrorKind,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> ApiError {
+        ApiError { kind, message: message.into() }
+    }
+
+    /// `InvalidArgumentException`.
+    pub fn invalid_argument(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::InvalidArgumentException, message)
+    }
+
+    /// `ResourceNotFoundException`.
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::ResourceNotFoundException, message)
+    }
+
+    /// `ResourceInUseException`.
+    pub fn in_use(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::ResourceInUseException, message)
+    }
+
+    /// `SerializationException`.
+    pub fn serialization(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::SerializationException, message)
+    }
+
+    /// A `ValidationException` worded as AWS words constraint failures:
+    /// `1 validation error detected: Value 'x' at 'member' failed to satisfy constraint: …`.
+    pub fn validation(value: &str, member: &str, constraint: &str) -> ApiError {
+        let shown: String = value.chars().take(64).collect();
+        let ellipsis = if value.chars().count() > 64 { "…" } else { "" };
+        ApiError::new(
+            ErrorKind::ValidationException,
+            format!(
+                "1 validation error detected: Value '{shown}{ellipsis}' at '{member}' failed to satisfy constraint: {constraint}"
+            ),
+        )
+    }
+
+    /// The JSON body `{"type": …, "message": …}` used by the dispatcher's callers.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "type": self.kind.as_str(), "message": self.message })
+    }
+}

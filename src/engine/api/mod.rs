@@ -1,0 +1,28 @@
+//! The one API dispatcher: `(service, action, request JSON) → response JSON | AWS-named error`.
+//!
+//! The UI, its API console, the native CLI and the tests all call [`dispatch`]; nothing mutates a
+//! world any other way (time aside, which only moves through `World::advance_to`).
+
+pub mod error;
+pub mod playground;
+pub mod request;
+
+use serde_json::Value;
+
+use crate::engine::api::error::{ApiError, ErrorKind};
+use crate::engine::world::World;
+
+/// Service names the dispatcher knows.
+pub const SERVICES: &[&str] = &["kinesis", "playground"];
+
+/// Runs `action` of `service` with `request` on `world` at its current virtual time.
+pub fn dispatch(world: &mut World, service: &str, action: &str, request: &Value) -> Result<Value, ApiError> {
+    match service {
+        "kinesis" => crate::engine::kinesis::actions::dispatch(world, action, request),
+        "playground" => playground::dispatch(world, action, request),
+        other => Err(ApiError::new(
+            ErrorKind::UnknownOperationException,
+            format!("unknown service '{other}'; known services: {}", SERVICES.join(", ")),
+        )),
+    }
+}

@@ -1,0 +1,4 @@
+//! Simulated applications that live inside the world: producers now, consumers later.
+
+pub mod producer;
+pub mod workload;

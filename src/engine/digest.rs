@@ -1,0 +1,45 @@
+//! A digest of the whole world state, for determinism checks (same seed + actions ⇒ same digest,
+//! natively and in the browser).
+
+use md5::{Digest, Md5};
+
+use crate::engine::world::World;
+
+/// Hex MD5 over a canonical rendering of the world: clock, every stream, shard and record, and
+/// every producer, in their deterministic (sorted) order.
+pub fn world_digest(world: &World) -> String {
+    let mut h = Md5::new();
+    h.update(format!("now={};seed={};", world.now(), world.config().seed));
+    for (name, s) in world.kinesis.streams() {
+        h.update(format!(
+            "stream={name};{};{};{};{};",
+            s.status.as_str(),
+            s.mode.as_str(),
+            s.retention_hours,
+            s.max_record_size_kib
+        ));
+        for shard in s.shards() {
+            h.update(format!(
+                "shard={};{}-{};{:?};{:?};{:?};",
+                shard.index(),
+                shard.range().starting,
+                shard.range().ending,
+                shard.parent(),
+                shard.adjacent_parent(),
+                shard.state()
+            ));
+            for r in shard.records() {
+                h.update(format!("{};{};{};{};", r.seq_index, r.arrival_ms, r.hash_key, r.partition_key));
+                h.update(&r.data);
+            }
+        }
+    }
+    for (name, p) in world.producers.all() {
+        h.update(format!(
+            "producer={name};{};{};{};{};{};",
+            p.running, p.generation, p.emitted_in_run, p.stats.sent, p.stats.failed
+        ));
+    }
+    let bytes = h.finalize();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,137 @@
+//! Amazon Kinesis Data Streams: streams, shards, routing, sequence numbers (semantics.md §1).
+//!
+//! [`Kinesis`] holds the account's streams; the `actions` modules turn AWS-shaped requests into
+//! calls on it and AWS-shaped responses out of it.
+
+pub mod actions;
+pub mod hash_key;
+pub mod limits;
+pub mod names;
+pub mod render;
+pub mod sequence_number;
+pub mod shard;
+pub mod stream;
+
+use std::collections::BTreeMap;
+
+use crate::engine::api::error::ApiError;
+use crate::engine::kinesis::hash_key::partition_key_hash;
+use crate::engine::kinesis::sequence_number::SequenceNumber;
+use crate::engine::kinesis::stream::Stream;
+use crate::engine::time::{Epoch, VirtualMs};
+
+/// The simulated account every ARN names.
+pub const ACCOUNT_ID: &str = "123456789012";
+/// The simulated Region every ARN names.
+pub const REGION: &str = "us-east-1";
+
+/// Where a record should go: MD5 of its partition key, or an explicit hash key.
+#[derive(Clone, Copy, Debug)]
+pub enum Routing<'a> {
+    /// Hash the partition key with MD5 (§1.2).
+    PartitionKey(&'a str),
+    /// Use this hash key directly (`ExplicitHashKey`).
+    Explicit(u128),
+}
+
+/// The outcome of one accepted write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PutOutcome {
+    /// Index of the shard that took the record.
+    pub shard_index: u32,
+    /// The assigned sequence number.
+    pub sequence_number: SequenceNumber,
+    /// The hash key used for routing.
+    pub hash_key: u128,
+}
+
+/// All streams of the simulated account, by name (ordered, so listings are deterministic).
+#[derive(Clone, Debug, Default)]
+pub struct Kinesis {
+    streams: BTreeMap<String, Stream>,
+}
+
+impl Kinesis {
+    /// Streams by name.
+    pub fn streams(&self) -> &BTreeMap<String, Stream> {
+        &self.streams
+    }
+
+    /// The stream called `name`.
+    pub fn stream(&self, name: &str) -> Option<&Stream> {
+        self.streams.get(name)
+    }
+
+    /// Mutable stream called `name`.
+    pub fn stream_mut(&mut self, name: &str) -> Option<&mut Stream> {
+        self.streams.get_mut(name)
+    }
+
+    /// Adds a stream (the caller checked the name is free).
+    pub fn insert(&mut self, stream: Stream) {
+        self.streams.insert(stream.name().to_string(), stream);
+    }
+
+    /// Drops every record older than its stream's retention period at `now` (§1.9).
+    pub fn apply_retention(&mut self, now: VirtualMs) {
+        for stream in self.streams.values_mut() {
+            stream.apply_retention(now);
+        }
+    }
+
+    /// Removes a stream.
+    pub fn remove(&mut self, name: &str) -> Option<Stream> {
+        self.streams.remove(name)
+    }
+
+    /// The stream ARN for `name`.
+    pub fn arn_for(name: &str) -> String {
+        format!("arn:aws:kinesis:{REGION}:{ACCOUNT_ID}:stream/{name}")
+    }
+
+    /// `ResourceNotFoundException` worded as AWS words it.
+    pub fn stream_not_found(name: &str) -> ApiError {
+        ApiError::not_found(format!(
+            "Stream {name} under account {ACCOUNT_ID} not found."
+        ))
+    }
+
+    /// Appends one record to the shard its hash key routes to. This is the single write path
+    /// used by PutRecord, PutRecords and every simulated producer. The caller has validated
+    /// the key and size limits.
+    pub fn append(
+        &mut self,
+        stream_name: &str,
+        routing: Routing<'_>,
+        partition_key: &str,
+        data: &[u8],
+        now: VirtualMs,
+        epoch: Epoch,
+    ) -> Result<PutOutcome, ApiError> {
+        let stream = self
+            .streams
+            .get_mut(stream_name)
+            .ok_or_else(|| Kinesis::stream_not_found(stream_name))?;
+        if !stream.status.allows_io() {
+            // §1.5: writes need ACTIVE or UPDATING; AWS reports the stream as not found.
+            return Err(ApiError::not_found(format!(
+                "Stream {stream_name} under account {ACCOUNT_ID} is {} and cannot accept records yet.",
+                stream.status.as_str()
+            )));
+        }
+        let hash_key = match routing {
+            Routing::PartitionKey(k) => partition_key_hash(k),
+            Routing::Explicit(h) => h,
+        };
+        let pos = stream.route(hash_key).ok_or_else(|| {
+            ApiError::new(
+                crate::engine::api::error::ErrorKind::InternalFailureException,
+                "no open shard covers the hash key (broken shard map)",
+            )
+        })?;
+        let unix_ms = epoch.to_unix_ms(now);
+        let shard = stream.shard_at_mut(pos);
+        let sequence_number = shard.append(now, unix_ms / 1000, hash_key, partition_key, data);
+        Ok(PutOutcome { shard_index: shard.index(), sequence_number, hash_key })
+    }
+}

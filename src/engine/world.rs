@@ -1,0 +1,147 @@
+//! The world: one clock, one scheduler, one RNG, and every simulated service.
+//!
+//! A world is a pure function of its [`WorldConfig`] and the timed dispatcher calls applied to it.
+//! [`World::advance_to`] runs every scheduled event up to a virtual time in `(due, seq)` order.
+
+use crate::engine::apps::producer::Producers;
+use crate::engine::kinesis::stream::StreamStatus;
+use crate::engine::kinesis::Kinesis;
+use crate::engine::rng::WorldRng;
+use crate::engine::scheduler::Scheduler;
+use crate::engine::time::{Epoch, VirtualMs};
+
+/// What a new world is made from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorldConfig {
+    /// Seed of the world's one RNG.
+    pub seed: u64,
+    /// The UTC instant virtual time 0 stands for.
+    pub epoch: Epoch,
+}
+
+impl WorldConfig {
+    /// A config with `seed` and the default epoch.
+    pub fn seeded(seed: u64) -> WorldConfig {
+        WorldConfig { seed, epoch: Epoch::default() }
+    }
+}
+
+/// Everything that can happen later: the closed set of scheduled events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A stream finishes CREATING or UPDATING and becomes ACTIVE.
+    StreamActive {
+        /// Stream name.
+        stream: String,
+    },
+    /// A DELETING stream disappears.
+    StreamGone {
+        /// Stream name.
+        stream: String,
+    },
+    /// A simulated producer is due to emit records.
+    ProducerTick {
+        /// Producer name.
+        producer: String,
+        /// The producer's configuration generation the tick was scheduled under; ticks of an
+        /// older generation are stale and ignored.
+        generation: u64,
+    },
+}
+
+/// The simulated world.
+#[derive(Debug)]
+pub struct World {
+    config: WorldConfig,
+    now: VirtualMs,
+    rng: WorldRng,
+    scheduler: Scheduler<Event>,
+    /// Kinesis Data Streams.
+    pub kinesis: Kinesis,
+    /// Simulated producer applications.
+    pub producers: Producers,
+}
+
+impl World {
+    /// An empty world at virtual time 0.
+    pub fn new(config: WorldConfig) -> World {
+        World {
+            config,
+            now: 0,
+            rng: WorldRng::seeded(config.seed),
+            scheduler: Scheduler::default(),
+            kinesis: Kinesis::default(),
+            producers: Producers::default(),
+        }
+    }
+
+    /// The configuration the world was made from.
+    pub fn config(&self) -> WorldConfig {
+        self.config
+    }
+
+    /// Current virtual time.
+    pub fn now(&self) -> VirtualMs {
+        self.now
+    }
+
+    /// The UTC epoch of virtual time 0.
+    pub fn epoch(&self) -> Epoch {
+        self.config.epoch
+    }
+
+    /// The world's RNG.
+    pub fn rng(&mut self) -> &mut WorldRng {
+        &mut self.rng
+    }
+
+    /// Schedules `event` at `due` (never earlier than now).
+    pub fn schedule(&mut self, due: VirtualMs, event: Event) {
+        self.scheduler.schedule(due.max(self.now), event);
+    }
+
+    /// Number of pending events.
+    pub fn pending_events(&self) -> usize {
+        self.scheduler.len()
+    }
+
+    /// Runs every event due at or before `t`, in `(due, seq)` order, then sets the clock to `t`.
+    /// A `t` in the past leaves the world unchanged.
+    pub fn advance_to(&mut self, t: VirtualMs) {
+        if t < self.now {
+            return;
+        }
+        while let Some((due, event)) = self.scheduler.pop_due(t) {
+            self.now = due;
+            self.handle(event);
+        }
+        self.now = t;
+        self.kinesis.apply_retention(t);
+    }
+
+    /// Advances by `dt` milliseconds.
+    pub fn advance_by(&mut self, dt: VirtualMs) {
+        self.advance_to(self.now.saturating_add(dt));
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::StreamActive { stream } => {
+                if let Some(s) = self.kinesis.stream_mut(&stream) {
+                    if matches!(s.status, StreamStatus::Creating | StreamStatus::Updating) {
+                        s.status = StreamStatus::Active;
+                    }
+                }
+            }
+            Event::StreamGone { stream } => {
+                if self.kinesis.stream(&stream).is_some_and(|s| s.status == StreamStatus::Deleting) {
+                    self.kinesis.remove(&stream);
+                    self.producers.stream_deleted(&stream);
+                }
+            }
+            Event::ProducerTick { producer, generation } => {
+                crate::engine::apps::producer::on_tick(self, &producer, generation);
+            }
+        }
+    }
+}
