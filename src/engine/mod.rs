@@ -31,6 +31,7 @@ pub mod apps;
 pub mod digest;
 pub mod kinesis;
 pub mod rng;
+pub mod scenario;
 pub mod scheduler;
 pub mod time;
 pub mod world;
