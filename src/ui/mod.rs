@@ -1,1 +1,37 @@
-//! placeholder
+//! The Yew front-end. It renders the engine's state and sends actions through the one dispatcher;
+//! it never changes the world any other way. Dense, fast-changing pictures (records flowing
+//! through shards) are drawn on a canvas every animation frame; DOM panels re-render at a lower rate.
+
+mod animation;
+mod app;
+mod format;
+mod inspector;
+mod palette;
+mod playground;
+mod producer_panel;
+mod put_form;
+mod records_table;
+mod stream_canvas;
+mod theme;
+mod time_controls;
+mod action_feed;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Entry point: mounts the app on `#app` (or `<body>` if absent).
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    theme::apply_initial();
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(el) => {
+            yew::Renderer::<app::App>::with_root(el).render();
+        }
+        None => {
+            yew::Renderer::<app::App>::new().render();
+        }
+    }
+}
