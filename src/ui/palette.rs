@@ -41,10 +41,10 @@ pub const LIGHT: CanvasTheme = CanvasTheme {
     record_lightness: 46,
 };
 
-/// Hue (0-359) of a record, from the top bits of its hash key: the same key always gets the same
-/// colour, and nearby hash keys (same shard) get related ones.
+/// Hue (0-359) of a record, from the low bits of its hash key: the same key always gets the same
+/// colour, and keys in one shard (which share their top bits) still get different colours.
 pub fn key_hue(hash_key: u128) -> u32 {
-    ((hash_key >> 112) as u32 * 360) >> 16
+    ((hash_key as u16) as u32 * 360) >> 16
 }
 
 /// CSS colour of a record.
