@@ -5,19 +5,23 @@
 
 pub mod actions;
 pub mod hash_key;
+pub mod iterator;
 pub mod limits;
 pub mod names;
 pub mod render;
 pub mod sequence_number;
 pub mod shard;
 pub mod stream;
+pub mod throughput;
 
 use std::collections::BTreeMap;
 
 use crate::engine::api::error::ApiError;
 use crate::engine::kinesis::hash_key::partition_key_hash;
 use crate::engine::kinesis::sequence_number::SequenceNumber;
+use crate::engine::kinesis::shard::shard_id;
 use crate::engine::kinesis::stream::Stream;
+use crate::engine::kinesis::throughput::ShardThroughput;
 use crate::engine::time::{Epoch, VirtualMs};
 
 /// The simulated account every ARN names.
@@ -49,6 +53,8 @@ pub struct PutOutcome {
 #[derive(Clone, Debug, Default)]
 pub struct Kinesis {
     streams: BTreeMap<String, Stream>,
+    /// Throughput limiters by stream, then shard index (created on first use).
+    throughput: BTreeMap<String, BTreeMap<u32, ShardThroughput>>,
 }
 
 impl Kinesis {
@@ -69,7 +75,33 @@ impl Kinesis {
 
     /// Adds a stream (the caller checked the name is free).
     pub fn insert(&mut self, stream: Stream) {
+        self.throughput.remove(stream.name());
         self.streams.insert(stream.name().to_string(), stream);
+    }
+
+    /// The limiters of one shard, created full at `now` on first use.
+    pub fn throughput_mut(&mut self, stream: &str, shard_index: u32, now: VirtualMs) -> &mut ShardThroughput {
+        self.throughput
+            .entry(stream.to_string())
+            .or_default()
+            .entry(shard_index)
+            .or_insert_with(|| ShardThroughput::new(now))
+    }
+
+    /// The limiters of one shard, if it has been used.
+    pub fn throughput(&self, stream: &str, shard_index: u32) -> Option<&ShardThroughput> {
+        self.throughput.get(stream)?.get(&shard_index)
+    }
+
+    /// `ProvisionedThroughputExceededException` worded as AWS words it (§1.5).
+    pub fn rate_exceeded(stream: &str, shard_index: u32) -> ApiError {
+        ApiError::new(
+            crate::engine::api::error::ErrorKind::ProvisionedThroughputExceededException,
+            format!(
+                "Rate exceeded for shard {} in stream {stream} under account {ACCOUNT_ID}.",
+                shard_id(shard_index)
+            ),
+        )
     }
 
     /// Drops every record older than its stream's retention period at `now` (§1.9).
@@ -81,6 +113,7 @@ impl Kinesis {
 
     /// Removes a stream.
     pub fn remove(&mut self, name: &str) -> Option<Stream> {
+        self.throughput.remove(name);
         self.streams.remove(name)
     }
 
@@ -130,6 +163,21 @@ impl Kinesis {
             )
         })?;
         let unix_ms = epoch.to_unix_ms(now);
+        let shard_index = stream.shard_at(pos).index();
+        let bytes = (data.len() + partition_key.len()) as u64;
+        // §1.5: 1 MiB/s and 1,000 records/s per shard, on virtual time.
+        let limiter = self
+            .throughput
+            .entry(stream_name.to_string())
+            .or_default()
+            .entry(shard_index)
+            .or_insert_with(|| ShardThroughput::new(now));
+        if !limiter.admit_write(now, bytes) {
+            return Err(Kinesis::rate_exceeded(stream_name, shard_index));
+        }
+        let Some(stream) = self.streams.get_mut(stream_name) else {
+            return Err(Kinesis::stream_not_found(stream_name));
+        };
         let shard = stream.shard_at_mut(pos);
         let sequence_number = shard.append(now, unix_ms / 1000, hash_key, partition_key, data);
         Ok(PutOutcome { shard_index: shard.index(), sequence_number, hash_key })

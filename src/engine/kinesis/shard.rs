@@ -97,6 +97,16 @@ impl Shard {
         self.state
     }
 
+    /// Sequence index the next appended record will get (a LATEST iterator's position).
+    pub fn next_seq_index(&self) -> u64 {
+        self.next_seq_index
+    }
+
+    /// Position in [`Shard::records`] of the first retained record with `seq_index >= position`.
+    pub fn first_at_or_after(&self, position: u64) -> usize {
+        self.records.partition_point(|r| r.seq_index < position)
+    }
+
     /// Retained records in sequence order.
     pub fn records(&self) -> &VecDeque<StoredRecord> {
         &self.records

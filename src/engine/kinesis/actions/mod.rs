@@ -1,7 +1,9 @@
 //! The Kinesis API actions, one file per group, and the action table the dispatcher uses.
 
 pub mod control;
+pub mod get_records;
 pub mod put;
+pub mod put_records;
 
 use serde_json::Value;
 
@@ -20,6 +22,9 @@ pub const ACTIONS: &[&str] = &[
     "ListStreams",
     "ListShards",
     "PutRecord",
+    "PutRecords",
+    "GetShardIterator",
+    "GetRecords",
 ];
 
 /// Runs one Kinesis action.
@@ -33,6 +38,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "ListStreams" => control::list_streams(world, req),
         "ListShards" => control::list_shards(world, req),
         "PutRecord" => put::put_record(world, req),
+        "PutRecords" => put_records::put_records(world, req),
+        "GetShardIterator" => get_records::get_shard_iterator(world, req),
+        "GetRecords" => get_records::get_records(world, req),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
             format!("kinesis has no action '{other}'; supported: {}", ACTIONS.join(", ")),

@@ -1,0 +1,265 @@
+//! GetShardIterator and GetRecords (semantics.md §1.7, §1.8).
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+use crate::engine::api::error::ApiError;
+use crate::engine::api::request::Request;
+use crate::engine::kinesis::actions::stream_name_of;
+use crate::engine::kinesis::iterator::ShardIterator;
+use crate::engine::kinesis::sequence_number::SequenceNumber;
+use crate::engine::kinesis::shard::{parse_shard_id, shard_id, Shard, ShardState};
+use crate::engine::kinesis::throughput::ITERATOR_CALLS_PER_S;
+use crate::engine::kinesis::{Kinesis, ACCOUNT_ID};
+use crate::engine::time::unix_ms_to_aws_timestamp;
+use crate::engine::world::World;
+
+/// Most records one GetRecords call returns (§1.8).
+pub const GET_RECORDS_MAX_LIMIT: i64 = 10_000;
+/// Most bytes one GetRecords call returns (§1.8: 10 MiB).
+pub const GET_RECORDS_MAX_BYTES: u64 = 10 * 1_048_576;
+
+/// The per-world secret that authenticates iterators.
+pub fn iterator_secret(world: &World) -> u64 {
+    world.config().seed ^ 0x4b49_4e45_5349_535f
+}
+
+fn shard_not_found(stream: &str, shard: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "Shard {shard} in stream {stream} under account {ACCOUNT_ID} does not exist"
+    ))
+}
+
+/// GetShardIterator with the five iterator types.
+pub fn get_shard_iterator(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
+    req.deny_unknown(&[
+        "StreamName",
+        "StreamARN",
+        "ShardId",
+        "ShardIteratorType",
+        "StartingSequenceNumber",
+        "Timestamp",
+    ])?;
+    let stream_name = stream_name_of(&req)?;
+    let shard_id_str = req.str("ShardId")?;
+    let kind = req.str("ShardIteratorType")?;
+    let starting = req.opt_str("StartingSequenceNumber")?;
+    let timestamp = match req.raw("Timestamp") {
+        None => None,
+        Some(v) => Some(v.as_f64().ok_or_else(|| {
+            ApiError::serialization("member 'Timestamp' must be a number (epoch seconds)")
+        })?),
+    };
+    let needs_seq = matches!(kind, "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER");
+    match kind {
+        "TRIM_HORIZON" | "LATEST" | "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER" | "AT_TIMESTAMP" => {}
+        other => {
+            return Err(ApiError::validation(
+                other,
+                "shardIteratorType",
+                "Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]",
+            ))
+        }
+    }
+    if needs_seq != starting.is_some() {
+        return Err(ApiError::invalid_argument(if needs_seq {
+            format!("StartingSequenceNumber must be provided for ShardIteratorType {kind}")
+        } else {
+            format!("StartingSequenceNumber must not be provided for ShardIteratorType {kind}")
+        }));
+    }
+    if (kind == "AT_TIMESTAMP") != timestamp.is_some() {
+        return Err(ApiError::invalid_argument(if kind == "AT_TIMESTAMP" {
+            "Timestamp must be provided for ShardIteratorType AT_TIMESTAMP".to_string()
+        } else {
+            format!("Timestamp must not be provided for ShardIteratorType {kind}")
+        }));
+    }
+    let now = world.now();
+    let epoch = world.epoch();
+    let stream = world.kinesis.stream(stream_name).ok_or_else(|| Kinesis::stream_not_found(stream_name))?;
+    if !stream.status.allows_io() {
+        return Err(ApiError::not_found(format!(
+            "Stream {stream_name} under account {ACCOUNT_ID} is {} and cannot be read yet.",
+            stream.status.as_str()
+        )));
+    }
+    let shard_index = parse_shard_id(shard_id_str).ok_or_else(|| shard_not_found(stream_name, shard_id_str))?;
+    let shard = stream.shard(shard_index).ok_or_else(|| shard_not_found(stream_name, shard_id_str))?;
+    let position = match kind {
+        "TRIM_HORIZON" => 0,
+        "LATEST" => shard.next_seq_index(),
+        "AT_TIMESTAMP" => {
+            let ts_ms = (timestamp.unwrap_or(0.0) * 1000.0).floor();
+            let now_unix = epoch.to_unix_ms(now) as f64;
+            if ts_ms > now_unix {
+                return Err(ApiError::invalid_argument(format!(
+                    "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {ts_ms}, currentTimestampInMillis: {now_unix}"
+                )));
+            }
+            // Before the epoch or before the trim horizon: behaves as TRIM_HORIZON (§1.7).
+            let ts_virtual = epoch.to_virtual(ts_ms.max(0.0) as u64).unwrap_or(0);
+            shard
+                .records()
+                .iter()
+                .find(|r| r.arrival_ms >= ts_virtual)
+                .map_or(shard.next_seq_index(), |r| r.seq_index)
+        }
+        _ => {
+            let s = starting.unwrap_or_default();
+            let seq = parse_sequence_for(shard, s, stream.created_unix_s(), stream_name)?;
+            if kind == "AT_SEQUENCE_NUMBER" {
+                seq.seq_index
+            } else {
+                seq.seq_index.saturating_add(1)
+            }
+        }
+    };
+    let created_ms = stream.created_ms();
+    let limiter = world.kinesis.throughput_mut(stream_name, shard_index, now);
+    if !limiter.iterator_calls.try_call(now, ITERATOR_CALLS_PER_S) {
+        return Err(Kinesis::rate_exceeded(stream_name, shard_index));
+    }
+    let it = ShardIterator {
+        stream: stream_name.to_string(),
+        stream_created_ms: created_ms,
+        shard_index,
+        position,
+        issued_ms: now,
+    };
+    Ok(json!({ "ShardIterator": it.encode(iterator_secret(world)) }))
+}
+
+/// Parses a sequence number given for `shard`, with AWS's errors for foreign ones (§1.6).
+fn parse_sequence_for(
+    shard: &Shard,
+    s: &str,
+    stream_created_unix_s: u64,
+    stream: &str,
+) -> Result<SequenceNumber, ApiError> {
+    let seq = SequenceNumber::parse(s).ok_or_else(|| {
+        ApiError::invalid_argument(format!(
+            "StartingSequenceNumber {s} used in GetShardIterator on shard {} in stream {stream} under account {ACCOUNT_ID} is invalid.",
+            shard.shard_id()
+        ))
+    })?;
+    if seq.shard_index != shard.index() {
+        return Err(ApiError::invalid_argument(format!(
+            "Invalid StartingSequenceNumber. It encodes {}, while it was used in a call to a shard with {}",
+            shard_id(seq.shard_index),
+            shard.shard_id()
+        )));
+    }
+    if seq.shard_created_s < stream_created_unix_s {
+        return Err(ApiError::invalid_argument(format!(
+            "StartingSequenceNumber {s} used in GetShardIterator on shard {} in stream {stream} under account {ACCOUNT_ID} did not come from this stream.",
+            shard.shard_id()
+        )));
+    }
+    Ok(seq)
+}
+
+/// GetRecords: up to `Limit` records (≤ 10,000) and ≤ 10 MiB from the iterator's position.
+pub fn get_records(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
+    req.deny_unknown(&["ShardIterator", "Limit", "StreamARN"])?;
+    let token = req.str("ShardIterator")?;
+    let limit = req
+        .opt_int("Limit", 1, GET_RECORDS_MAX_LIMIT)
+        .map_err(|e| ApiError::invalid_argument(e.message))?
+        .unwrap_or(GET_RECORDS_MAX_LIMIT) as usize;
+    let secret = iterator_secret(world);
+    let it = ShardIterator::decode(token, secret)?;
+    let now = world.now();
+    it.check_fresh(now)?;
+    let epoch = world.epoch();
+    {
+        let stream = world
+            .kinesis
+            .stream(&it.stream)
+            .filter(|s| s.created_ms() == it.stream_created_ms)
+            .ok_or_else(|| Kinesis::stream_not_found(&it.stream))?;
+        stream
+            .shard(it.shard_index)
+            .ok_or_else(|| shard_not_found(&it.stream, &shard_id(it.shard_index)))?;
+    }
+    // Throttling is decided before reading (§1.8): calls per second, and a read bucket in debt.
+    if !world.kinesis.throughput_mut(&it.stream, it.shard_index, now).admit_read_call(now) {
+        return Err(Kinesis::rate_exceeded(&it.stream, it.shard_index));
+    }
+    let (response, bytes) = {
+        let Some(stream) = world.kinesis.stream(&it.stream) else {
+            return Err(Kinesis::stream_not_found(&it.stream));
+        };
+        let Some(shard) = stream.shard(it.shard_index) else {
+            return Err(shard_not_found(&it.stream, &shard_id(it.shard_index)));
+        };
+        let records = shard.records();
+        let start = shard.first_at_or_after(it.position);
+        let mut out = Vec::new();
+        let mut bytes = 0u64;
+        let mut next_position = it.position;
+        for r in records.iter().skip(start).take(limit) {
+            let size = (r.data.len() + r.partition_key.len()) as u64;
+            if !out.is_empty() && bytes + size > GET_RECORDS_MAX_BYTES {
+                break;
+            }
+            bytes += size;
+            let unix_ms = epoch.to_unix_ms(r.arrival_ms);
+            out.push(json!({
+                "SequenceNumber": shard.sequence_number(r.seq_index, unix_ms / 1000).to_decimal(),
+                "ApproximateArrivalTimestamp": unix_ms_to_aws_timestamp(unix_ms),
+                "Data": base64::engine::general_purpose::STANDARD.encode(&r.data),
+                "PartitionKey": r.partition_key.as_ref(),
+            }));
+            next_position = r.seq_index + 1;
+        }
+        let returned = out.len();
+        let remaining = records.len().saturating_sub(start + returned);
+        // §1.8: 0 when caught up; otherwise how far the last returned record is behind now.
+        let millis_behind = if remaining == 0 || returned == 0 {
+            0
+        } else {
+            now.saturating_sub(records[start + returned - 1].arrival_ms)
+        };
+        let mut response = json!({ "Records": out });
+        if shard.state() == ShardState::Closed && remaining == 0 {
+            // §1.8: a drained closed shard answers with a null iterator and its children.
+            response["NextShardIterator"] = Value::Null;
+            response["MillisBehindLatest"] = json!(millis_behind);
+            response["ChildShards"] = Value::Array(child_shards(stream, it.shard_index));
+        } else {
+            let next = ShardIterator { position: next_position, issued_ms: now, ..it.clone() };
+            response["NextShardIterator"] = json!(next.encode(secret));
+            response["MillisBehindLatest"] = json!(millis_behind);
+        }
+        (response, bytes)
+    };
+    world.kinesis.throughput_mut(&it.stream, it.shard_index, now).charge_read(bytes);
+    Ok(response)
+}
+
+/// The `ChildShards` of shard `parent`: shards whose parent or adjacent parent it is.
+pub fn child_shards(stream: &crate::engine::kinesis::stream::Stream, parent: u32) -> Vec<Value> {
+    stream
+        .shards()
+        .iter()
+        .filter(|c| c.parent() == Some(parent) || c.adjacent_parent() == Some(parent))
+        .map(|c| {
+            let mut parents = vec![];
+            if let Some(p) = c.parent() {
+                parents.push(shard_id(p));
+            }
+            if let Some(p) = c.adjacent_parent() {
+                parents.push(shard_id(p));
+            }
+            json!({
+                "ShardId": c.shard_id(),
+                "ParentShards": parents,
+                "HashKeyRange": {
+                    "StartingHashKey": c.range().starting.to_string(),
+                    "EndingHashKey": c.range().ending.to_string(),
+                },
+            })
+        })
+        .collect()
+}
