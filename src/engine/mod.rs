@@ -28,6 +28,7 @@
 pub mod action_log;
 pub mod api;
 pub mod apps;
+pub mod cloudwatch;
 pub mod digest;
 pub mod kinesis;
 pub mod rng;

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod hash_key;
 pub mod iterator;
 pub mod limits;
+pub mod metrics;
 pub mod names;
 pub mod render;
 pub mod sequence_number;
@@ -55,6 +56,8 @@ pub struct Kinesis {
     streams: BTreeMap<String, Stream>,
     /// Throughput limiters by stream, then shard index (created on first use).
     throughput: BTreeMap<String, BTreeMap<u32, ShardThroughput>>,
+    /// CloudWatch-style per-second metrics (§1.14).
+    pub metrics: metrics::Metrics,
 }
 
 impl Kinesis {
@@ -76,6 +79,7 @@ impl Kinesis {
     /// Adds a stream (the caller checked the name is free).
     pub fn insert(&mut self, stream: Stream) {
         self.throughput.remove(stream.name());
+        self.metrics.remove_stream(stream.name());
         self.streams.insert(stream.name().to_string(), stream);
     }
 
@@ -173,8 +177,12 @@ impl Kinesis {
             .entry(shard_index)
             .or_insert_with(|| ShardThroughput::new(now));
         if !limiter.admit_write(now, bytes) {
+            self.metrics.shard_second(stream_name, shard_index, now).write_throttled += 1;
             return Err(Kinesis::rate_exceeded(stream_name, shard_index));
         }
+        let second = self.metrics.shard_second(stream_name, shard_index, now);
+        second.incoming_records += 1;
+        second.incoming_bytes += bytes;
         let Some(stream) = self.streams.get_mut(stream_name) else {
             return Err(Kinesis::stream_not_found(stream_name));
         };

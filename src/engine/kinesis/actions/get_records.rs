@@ -184,9 +184,10 @@ pub fn get_records(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
     }
     // Throttling is decided before reading (§1.8): calls per second, and a read bucket in debt.
     if !world.kinesis.throughput_mut(&it.stream, it.shard_index, now).admit_read_call(now) {
+        world.kinesis.metrics.shard_second(&it.stream, it.shard_index, now).read_throttled += 1;
         return Err(Kinesis::rate_exceeded(&it.stream, it.shard_index));
     }
-    let (response, bytes) = {
+    let (response, bytes, n_records, age) = {
         let Some(stream) = world.kinesis.stream(&it.stream) else {
             return Err(Kinesis::stream_not_found(&it.stream));
         };
@@ -232,9 +233,20 @@ pub fn get_records(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
             response["NextShardIterator"] = json!(next.encode(secret));
             response["MillisBehindLatest"] = json!(millis_behind);
         }
-        (response, bytes)
+        // §1.14: iterator age = now − arrival of the last record returned; 0 when caught up.
+        let age = if returned == 0 {
+            0
+        } else {
+            now.saturating_sub(records[start + returned - 1].arrival_ms)
+        };
+        (response, bytes, returned as u64, age)
     };
     world.kinesis.throughput_mut(&it.stream, it.shard_index, now).charge_read(bytes);
+    let second = world.kinesis.metrics.shard_second(&it.stream, it.shard_index, now);
+    second.outgoing_bytes += bytes;
+    second.outgoing_records += n_records;
+    second.get_records_calls += 1;
+    second.iterator_age_max_ms = second.iterator_age_max_ms.max(age);
     Ok(response)
 }
 
