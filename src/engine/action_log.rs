@@ -82,9 +82,12 @@ impl Session {
 
     /// Calls the dispatcher at the current virtual time and logs the call.
     pub fn call(&mut self, service: &str, action: &str, request: Value) -> Result<Value, ApiError> {
+        // The time the call was made, read before dispatching: a call may itself move the clock
+        // (`playground.AdvanceTime`), and replay must issue it at the same instant.
+        let at = self.world.now();
         let out = dispatch(&mut self.world, service, action, &request);
         self.log.push(ActionCall {
-            at: Some(self.world.now()),
+            at: Some(at),
             service: service.to_string(),
             action: action.to_string(),
             request,
