@@ -1,0 +1,215 @@
+//! Golden test of the native CLI: `api --seed 7` on a fixed JSON-Lines session must print exactly
+//! `tests/golden/session1.out.jsonl`. Regenerate with `UPDATE_GOLDEN=1 cargo test --test
+//! cli_golden` after a deliberate change, and review the diff.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use kinesis_playground::engine::action_log::Session;
+use kinesis_playground::engine::digest::world_digest;
+use kinesis_playground::engine::world::WorldConfig;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kinesis-playground");
+
+fn golden(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// Runs the binary with `args`, feeding `stdin`; returns stdout, panicking on a non-zero exit.
+fn run(args: &[&str], stdin: &str) -> String {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kinesis-playground");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "kinesis-playground {args:?} failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+/// A scratch file path unique to this test process.
+fn scratch(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{}-{name}", std::process::id()))
+}
+
+#[test]
+fn api_seed_7_matches_golden_output() {
+    let input = read(&golden("session1.in.jsonl"));
+    let stdout = run(&["api", "--seed", "7"], &input);
+    let out_path = golden("session1.out.jsonl");
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::write(&out_path, &stdout).unwrap();
+        eprintln!("updated {}", out_path.display());
+    }
+    let want = read(&out_path);
+    if stdout != want {
+        for (i, (got, exp)) in stdout.lines().zip(want.lines()).enumerate() {
+            if got != exp {
+                panic!(
+                    "line {} differs (UPDATE_GOLDEN=1 regenerates):\n got: {got}\nwant: {exp}",
+                    i + 1
+                );
+            }
+        }
+        panic!(
+            "output has {} lines, golden has {} (UPDATE_GOLDEN=1 regenerates)",
+            stdout.lines().count(),
+            want.lines().count()
+        );
+    }
+}
+
+#[test]
+fn one_output_line_per_non_empty_input_line() {
+    let input = read(&golden("session1.in.jsonl"));
+    let stdout = run(&["api", "--seed", "7"], &input);
+    let non_empty = input.lines().filter(|l| !l.trim().is_empty()).count();
+    assert!(
+        input.lines().any(|l| l.trim().is_empty()),
+        "the input has a blank line to skip"
+    );
+    assert_eq!(stdout.lines().count(), non_empty);
+    assert!(stdout.ends_with('\n'));
+    // Every output line is an envelope: exactly one of "ok" / "error".
+    for line in stdout.lines() {
+        let v: Value = serde_json::from_str(line).expect("each output line is JSON");
+        let obj = v.as_object().expect("an object");
+        assert_eq!(obj.len(), 1, "{line}");
+        match (obj.get("ok"), obj.get("error")) {
+            (Some(_), None) => {}
+            (None, Some(e)) => {
+                assert!(e["type"].is_string() && e["message"].is_string(), "{line}");
+            }
+            _ => panic!("not an envelope: {line}"),
+        }
+    }
+}
+
+#[test]
+fn golden_session_covers_the_required_cases() {
+    // Guards the golden input itself: creates, puts incl. errors, a malformed line, a wrong-type
+    // line, describe, list shards, producer start/list.
+    let input = read(&golden("session1.in.jsonl"));
+    let want = read(&golden("session1.out.jsonl"));
+    let errors: Vec<String> = want
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| v["error"]["type"].as_str().map(str::to_string))
+        .collect();
+    for kind in [
+        "ResourceInUseException",
+        "ResourceNotFoundException",
+        "ValidationException",
+        "InvalidArgumentException",
+        "SerializationException",
+        "UnknownOperationException",
+    ] {
+        assert!(
+            errors.iter().any(|e| e == kind),
+            "golden output lacks a {kind}"
+        );
+    }
+    for action in [
+        "CreateStream",
+        "PutRecord",
+        "DescribeStream",
+        "ListShards",
+        "StartProducer",
+        "ListProducers",
+    ] {
+        assert!(
+            input.contains(&format!("\"{action}\"")),
+            "golden input lacks {action}"
+        );
+    }
+    assert!(input
+        .lines()
+        .any(|l| !l.trim().is_empty() && serde_json::from_str::<Value>(l).is_err()));
+}
+
+#[test]
+fn cli_output_equals_the_in_process_session() {
+    // The binary is a thin shell over `Session::apply_json_line`.
+    let input = read(&golden("session1.in.jsonl"));
+    let stdout = run(&["api", "--seed", "7"], &input);
+    let mut session = Session::new(WorldConfig::seeded(7));
+    let expected: Vec<String> = input
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| session.apply_json_line(l).to_string())
+        .collect();
+    assert_eq!(stdout.lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn replay_of_saved_session_prints_the_live_digest() {
+    let input = read(&golden("session1.in.jsonl"));
+    let saved = scratch("session1.saved.jsonl");
+    let saved_str = saved.to_str().unwrap();
+    run(&["api", "--seed", "7", "--save", saved_str], &input);
+
+    // The live session's digest, computed in process from the same lines.
+    let mut live = Session::new(WorldConfig::seeded(7));
+    for line in input.lines().filter(|l| !l.trim().is_empty()) {
+        live.apply_json_line(line);
+    }
+    let live_digest = world_digest(live.world());
+    assert_eq!(
+        read(&saved),
+        live.to_jsonl(),
+        "--save writes the session as to_jsonl does"
+    );
+
+    let replay = run(&["replay", saved_str], "");
+    assert_eq!(replay.lines().count(), 1);
+    let v: Value = serde_json::from_str(replay.trim()).unwrap();
+    assert_eq!(v["digest"], live_digest);
+    assert_eq!(v["now"], live.world().now());
+    assert_eq!(v["calls"], live.log().len());
+    assert_eq!(v["streams"][0]["StreamName"], "orders");
+    // Replaying twice gives the same answer.
+    assert_eq!(run(&["replay", saved_str], ""), replay);
+    let _ = std::fs::remove_file(&saved);
+}
+
+#[test]
+fn api_without_seed_and_bad_usage() {
+    // An empty input prints nothing and succeeds.
+    assert_eq!(run(&["api"], ""), "");
+    // Bad usage exits with status 2 and a message on stderr.
+    let out = Command::new(BIN)
+        .args(["api", "--seed", "x"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--seed"));
+    let out = Command::new(BIN)
+        .arg("frobnicate")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
