@@ -112,9 +112,11 @@ impl World {
             return;
         }
         while let Some((due, event)) = self.scheduler.pop_due(t) {
+            self.kinesis.accrue_usage(due - self.now);
             self.now = due;
             self.handle(event);
         }
+        self.kinesis.accrue_usage(t - self.now);
         self.now = t;
         self.kinesis.apply_retention(t);
     }

@@ -4,6 +4,7 @@
 //! calls on it and AWS-shaped responses out of it.
 
 pub mod actions;
+pub mod cost;
 pub mod hash_key;
 pub mod iterator;
 pub mod limits;
@@ -58,6 +59,8 @@ pub struct Kinesis {
     throughput: BTreeMap<String, BTreeMap<u32, ShardThroughput>>,
     /// CloudWatch-style per-second metrics (§1.14).
     pub metrics: metrics::Metrics,
+    /// Billable usage per stream, for the cost meter.
+    usage: BTreeMap<String, cost::StreamUsage>,
 }
 
 impl Kinesis {
@@ -80,6 +83,7 @@ impl Kinesis {
     pub fn insert(&mut self, stream: Stream) {
         self.throughput.remove(stream.name());
         self.metrics.remove_stream(stream.name());
+        self.usage.insert(stream.name().to_string(), cost::StreamUsage::default());
         self.streams.insert(stream.name().to_string(), stream);
     }
 
@@ -108,6 +112,33 @@ impl Kinesis {
         )
     }
 
+    /// Billable usage of a stream.
+    pub fn usage(&self, stream: &str) -> Option<&cost::StreamUsage> {
+        self.usage.get(stream)
+    }
+
+    /// Mutable billable usage of a stream.
+    pub fn usage_mut(&mut self, stream: &str) -> Option<&mut cost::StreamUsage> {
+        self.usage.get_mut(stream)
+    }
+
+    /// Accrues `dt` ms of stream-hours and shard-hours for every stream.
+    pub fn accrue_usage(&mut self, dt: u64) {
+        if dt == 0 {
+            return;
+        }
+        for (name, s) in &self.streams {
+            if let Some(u) = self.usage.get_mut(name) {
+                u.accrue(
+                    dt,
+                    s.open_shard_count() as u64,
+                    s.mode == stream::StreamMode::OnDemand,
+                    s.retention_hours > limits::DEFAULT_RETENTION_HOURS,
+                );
+            }
+        }
+    }
+
     /// Drops every record older than its stream's retention period at `now` (§1.9).
     pub fn apply_retention(&mut self, now: VirtualMs) {
         for stream in self.streams.values_mut() {
@@ -118,6 +149,7 @@ impl Kinesis {
     /// Removes a stream.
     pub fn remove(&mut self, name: &str) -> Option<Stream> {
         self.throughput.remove(name);
+        self.usage.remove(name);
         self.streams.remove(name)
     }
 
@@ -183,6 +215,9 @@ impl Kinesis {
         let second = self.metrics.shard_second(stream_name, shard_index, now);
         second.incoming_records += 1;
         second.incoming_bytes += bytes;
+        if let Some(u) = self.usage.get_mut(stream_name) {
+            u.add_record(bytes);
+        }
         let Some(stream) = self.streams.get_mut(stream_name) else {
             return Err(Kinesis::stream_not_found(stream_name));
         };

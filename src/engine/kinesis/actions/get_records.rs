@@ -247,6 +247,9 @@ pub fn get_records(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
     second.outgoing_records += n_records;
     second.get_records_calls += 1;
     second.iterator_age_max_ms = second.iterator_age_max_ms.max(age);
+    if let Some(u) = world.kinesis.usage_mut(&it.stream) {
+        u.add_read(n_records, bytes);
+    }
     Ok(response)
 }
 
