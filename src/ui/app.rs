@@ -9,12 +9,14 @@ use yew::prelude::*;
 use crate::engine::kinesis::shard::ShardState;
 use crate::ui::action_feed::ActionFeed;
 use crate::ui::animation::AnimationLoop;
+use crate::ui::format::human_bytes;
 use crate::ui::inspector::Inspector;
 use crate::ui::playground::{Handle, Playground};
 use crate::ui::producer_panel::ProducerPanel;
 use crate::ui::put_form::PutForm;
-use crate::ui::records_table::RecordsTable;
+use crate::ui::tabs::BottomTabs;
 use crate::ui::stream_canvas::{draw, StreamCanvas};
+use crate::ui::stream_toolbar::StreamToolbar;
 use crate::ui::theme;
 use crate::ui::time_controls::TimeControls;
 
@@ -89,6 +91,7 @@ pub fn app() -> Html {
     let summary = p.session.world().kinesis.stream(&p.stream).map(|s| {
         let closed = s.shards().iter().filter(|sh| sh.state() == ShardState::Closed).count();
         let records: usize = s.shards().iter().map(|sh| sh.records().len()).sum();
+        let bytes: u64 = s.shards().iter().map(|sh| sh.retained_bytes()).sum();
         (
             s.name().to_string(),
             s.status.as_str(),
@@ -97,6 +100,7 @@ pub fn app() -> Html {
             closed,
             s.retention_hours,
             records,
+            bytes,
         )
     });
     drop(p);
@@ -121,19 +125,20 @@ pub fn app() -> Html {
                     <TimeControls pg={handle.clone()} version={v} on_change={refresh.clone()} on_reset={on_reset} />
                     <section class="panel stream" aria-labelledby="stream-title">
                         { match summary {
-                            Some((name, status, mode, open, closed, retention, records)) => html! {
+                            Some((name, status, mode, open, closed, retention, records, bytes)) => html! {
                                 <div class="stream-head">
                                     <h2 id="stream-title">{ "Stream " }<code>{ name }</code></h2>
                                     <span class={classes!("pill", status.to_lowercase())} data-testid="stream-status">{ status }</span>
-                                    <span class="meta">{ format!("{mode} · {open} open shards{} · retention {retention} h · {records} records retained",
-                                        if closed > 0 { format!(", {closed} closed") } else { String::new() }) }</span>
+                                    <span class="meta">{ format!("{mode} · {open} open shards{} · retention {retention} h · {records} records ({}) retained · replicated to 3 AZs",
+                                        if closed > 0 { format!(", {closed} closed") } else { String::new() }, human_bytes(bytes)) }</span>
                                 </div>
                             },
                             None => html! { <h2 id="stream-title">{ "No stream" }</h2> },
                         } }
+                        <StreamToolbar pg={handle.clone()} version={v} on_change={refresh.clone()} />
                         <StreamCanvas pg={handle.clone()} canvas={canvas.clone()} on_change={refresh.clone()} />
                     </section>
-                    <RecordsTable pg={handle.clone()} version={v} on_change={refresh.clone()} />
+                    <BottomTabs pg={handle.clone()} version={v} on_change={refresh.clone()} />
                 </div>
                 <aside class="side-col">
                     <PutForm pg={handle.clone()} version={v} on_change={refresh.clone()} />

@@ -67,6 +67,46 @@ pub struct LastPut {
     pub result: Result<Value, ApiError>,
 }
 
+/// One GetRecords page as the iterators panel shows it.
+#[derive(Clone, Debug)]
+pub struct PageSummary {
+    /// Virtual time of the call.
+    pub at: u64,
+    /// Records returned.
+    pub n_records: usize,
+    /// Bytes returned (data + keys).
+    pub bytes: usize,
+    /// `MillisBehindLatest`.
+    pub millis_behind: u64,
+    /// Partition keys of the first few records.
+    pub keys: Vec<String>,
+    /// The error, if the call failed.
+    pub error: Option<String>,
+    /// `ChildShards` when the page ended a closed shard.
+    pub child_shards: Vec<String>,
+}
+
+/// A shard iterator the user holds (a cursor on a lane).
+#[derive(Clone, Debug)]
+pub struct UiIterator {
+    /// Number shown on the cursor.
+    pub id: u32,
+    /// Stream.
+    pub stream: String,
+    /// Shard index.
+    pub shard: u32,
+    /// Iterator type it was created with.
+    pub kind: String,
+    /// The current iterator string; `None` after SHARD_END.
+    pub token: Option<String>,
+    /// Virtual time the current token was issued.
+    pub issued_at: u64,
+    /// Recent pages, newest last.
+    pub pages: Vec<PageSummary>,
+    /// Records read in total.
+    pub total_records: u64,
+}
+
 /// Session plus view state.
 pub struct Playground {
     /// The engine session (world + action log).
@@ -91,6 +131,18 @@ pub struct Playground {
     pub feed: Vec<FeedItem>,
     /// Whether the dark theme is on.
     pub dark: bool,
+    /// Shard iterators held by the user.
+    pub iterators: Vec<UiIterator>,
+    /// A split point chosen on the ruler: (shard index, hash key).
+    pub split_point: Option<(u32, u128)>,
+    /// Shards picked for a merge (clicked lane labels), at most two.
+    pub merge_pick: Vec<u32>,
+    /// Hit boxes of lane labels: (y top, y bottom, shard index).
+    pub lane_labels: Vec<(f64, f64, u32)>,
+    /// Geometry of the ruler for clicks: (x0, width, y top, y bottom).
+    pub ruler_geometry: (f64, f64, f64, f64),
+    /// Next iterator number.
+    pub next_iterator_id: u32,
 }
 
 impl Playground {
@@ -108,6 +160,12 @@ impl Playground {
             last_put: None,
             feed: Vec::new(),
             dark,
+            iterators: Vec::new(),
+            next_iterator_id: 1,
+            split_point: None,
+            merge_pick: Vec::new(),
+            lane_labels: Vec::new(),
+            ruler_geometry: (0.0, 0.0, 0.0, 0.0),
         }
     }
 
@@ -156,9 +214,93 @@ impl Playground {
     }
 }
 
+impl Playground {
+    /// Calls GetShardIterator and, on success, holds the iterator as a cursor.
+    pub fn open_iterator(&mut self, shard: u32, kind: &str, request: Value) -> Result<(), ApiError> {
+        let out = self.call("kinesis", "GetShardIterator", request)?;
+        let token = out["ShardIterator"].as_str().map(str::to_string);
+        let id = self.next_iterator_id;
+        self.next_iterator_id += 1;
+        self.iterators.push(UiIterator {
+            id,
+            stream: self.stream.clone(),
+            shard,
+            kind: kind.to_string(),
+            token,
+            issued_at: self.session.world().now(),
+            pages: Vec::new(),
+            total_records: 0,
+        });
+        Ok(())
+    }
+
+    /// Calls GetRecords with iterator `id` and follows `NextShardIterator`.
+    pub fn read_page(&mut self, id: u32, limit: u32) {
+        let Some(pos) = self.iterators.iter().position(|i| i.id == id) else { return };
+        let Some(token) = self.iterators[pos].token.clone() else { return };
+        let out = self.call(
+            "kinesis",
+            "GetRecords",
+            serde_json::json!({ "ShardIterator": token, "Limit": limit }),
+        );
+        let now = self.session.world().now();
+        let it = &mut self.iterators[pos];
+        let page = match out {
+            Ok(v) => {
+                let records = v["Records"].as_array().cloned().unwrap_or_default();
+                let bytes = records
+                    .iter()
+                    .map(|r| {
+                        r["PartitionKey"].as_str().map_or(0, str::len)
+                            + r["Data"].as_str().map_or(0, |d| d.len() * 3 / 4)
+                    })
+                    .sum();
+                it.total_records += records.len() as u64;
+                it.token = v["NextShardIterator"].as_str().map(str::to_string);
+                it.issued_at = now;
+                PageSummary {
+                    at: now,
+                    n_records: records.len(),
+                    bytes,
+                    millis_behind: v["MillisBehindLatest"].as_u64().unwrap_or(0),
+                    keys: records
+                        .iter()
+                        .take(4)
+                        .filter_map(|r| r["PartitionKey"].as_str().map(str::to_string))
+                        .collect(),
+                    error: None,
+                    child_shards: v["ChildShards"]
+                        .as_array()
+                        .map(|c| c.iter().filter_map(|s| s["ShardId"].as_str().map(str::to_string)).collect())
+                        .unwrap_or_default(),
+                }
+            }
+            Err(e) => PageSummary {
+                at: now,
+                n_records: 0,
+                bytes: 0,
+                millis_behind: 0,
+                keys: Vec::new(),
+                error: Some(format!("{}: {}", e.kind.as_str(), e.message)),
+                child_shards: Vec::new(),
+            },
+        };
+        it.pages.push(page);
+        if it.pages.len() > 6 {
+            it.pages.remove(0);
+        }
+    }
+}
+
 fn summarize(v: &Value) -> String {
     if let Some(shard) = v.get("ShardId").and_then(Value::as_str) {
         return format!("→ {shard}");
+    }
+    if let Some(r) = v.get("Records").and_then(Value::as_array) {
+        return format!("{} records", r.len());
+    }
+    if v.get("ShardIterator").is_some() {
+        return "iterator".into();
     }
     if let Some(r) = v.get("Running").and_then(Value::as_bool) {
         return if r { "running".into() } else { "stopped".into() };

@@ -1,25 +1,32 @@
 //! The stream picture, drawn on a canvas every frame: the hash-key ruler `[0, 2^128)` cut into the
-//! shards' ranges, and one lane per shard with its records in sequence order, coloured by key.
+//! shards' ranges, and one lane per shard with its records in sequence order (coloured by key),
+//! write/read quota meters, throttle flashes, hot-shard warnings and iterator cursors.
 
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::engine::kinesis::shard::ShardState;
+use crate::engine::kinesis::iterator::{ShardIterator, ITERATOR_TTL_MS};
+use crate::engine::kinesis::actions::get_records::iterator_secret;
+use crate::engine::kinesis::shard::{Shard, ShardState};
+use crate::engine::kinesis::throughput::{READ_BYTES_PER_S, READ_CALLS_PER_S, WRITE_BYTES_PER_S, WRITE_RECORDS_PER_S};
 use crate::ui::palette::{record_color, shard_color, CanvasTheme, DARK, LIGHT};
 use crate::ui::playground::{Handle, Playground, RecordHitBox, RecordRef};
 
-const LABEL_W: f64 = 132.0;
+const LABEL_W: f64 = 196.0;
 const RIGHT_PAD: f64 = 16.0;
 const RULER_TOP: f64 = 30.0;
 const RULER_H: f64 = 22.0;
 const LANES_TOP: f64 = 92.0;
-const LANE_H: f64 = 40.0;
-const LANE_GAP: f64 = 8.0;
+const LANE_H: f64 = 44.0;
+const LANE_GAP: f64 = 10.0;
 const CELL_W: f64 = 10.0;
 const CELL_GAP: f64 = 2.0;
 /// Records that arrived this recently (virtual ms) are outlined as fresh.
 const FRESH_MS: u64 = 600;
+/// A shard above this share of a write quota is flagged hot.
+const HOT_SHARE: f64 = 0.8;
+const THROTTLE_RED: &str = "#ff4d4f";
 
 /// Properties of [`StreamCanvas`].
 #[derive(Properties, PartialEq)]
@@ -40,13 +47,7 @@ pub fn stream_canvas(props: &Props) -> Html {
         Callback::from(move |e: MouseEvent| {
             let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
             let mut pg = h.0.borrow_mut();
-            let hit = pg
-                .hit_boxes
-                .iter()
-                .find(|b| x >= b.x - 1.0 && x <= b.x + b.w + 1.0 && y >= b.y && y <= b.y + b.h)
-                .map(|b| b.record.clone());
-            if let Some(r) = hit {
-                pg.selected = Some(r);
+            if on_click(&mut pg, x, y) {
                 drop(pg);
                 cb.emit(());
             }
@@ -54,7 +55,49 @@ pub fn stream_canvas(props: &Props) -> Html {
     };
     html! {
         <canvas ref={props.canvas.clone()} class="stream-canvas" data-testid="stream-canvas" {onclick}
-            role="img" aria-label="Shard lanes: each record is a block in its shard's lane, in sequence order; the ruler on top shows the hash-key range of each shard." />
+            role="img" aria-label="Shard lanes: each record is a block in its shard's lane, in sequence order; the ruler on top shows the hash-key range of each shard. Click the ruler to choose a split point, a lane label to pick shards to merge, a record to inspect it." />
+    }
+}
+
+/// Handles a click at CSS pixel `(x, y)`; returns whether anything changed.
+fn on_click(pg: &mut Playground, x: f64, y: f64) -> bool {
+    let (x0, width, top, bottom) = pg.ruler_geometry;
+    if y >= top - 12.0 && y <= bottom + 4.0 && x >= x0 && x <= x0 + width && width > 0.0 {
+        let frac = ((x - x0) / width).clamp(0.0, 1.0);
+        let h = (frac * 2f64.powi(128)).min(u128::MAX as f64) as u128;
+        let shard = pg
+            .session
+            .world()
+            .kinesis
+            .stream(&pg.stream)
+            .and_then(|s| s.route(h).map(|p| s.shard_at(p).index()));
+        pg.split_point = shard.map(|s| (s, h));
+        return true;
+    }
+    if x < LABEL_W {
+        if let Some(&(_, _, shard)) = pg.lane_labels.iter().find(|(a, b, _)| y >= *a && y <= *b) {
+            if let Some(i) = pg.merge_pick.iter().position(|s| *s == shard) {
+                pg.merge_pick.remove(i);
+            } else {
+                if pg.merge_pick.len() == 2 {
+                    pg.merge_pick.remove(0);
+                }
+                pg.merge_pick.push(shard);
+            }
+            return true;
+        }
+    }
+    let hit = pg
+        .hit_boxes
+        .iter()
+        .find(|b| x >= b.x - 1.0 && x <= b.x + b.w + 1.0 && y >= b.y && y <= b.y + b.h)
+        .map(|b| b.record.clone());
+    match hit {
+        Some(r) => {
+            pg.selected = Some(r);
+            true
+        }
+        None => false,
     }
 }
 
@@ -75,12 +118,7 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
     let theme = if pg.dark { DARK } else { LIGHT };
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let css_w = f64::from(canvas.client_width()).max(320.0);
-    let n_lanes = pg
-        .session
-        .world()
-        .kinesis
-        .stream(&pg.stream)
-        .map_or(0, |s| s.shards().len());
+    let n_lanes = pg.session.world().kinesis.stream(&pg.stream).map_or(0, |s| s.shards().len());
     let css_h = LANES_TOP + n_lanes as f64 * (LANE_H + LANE_GAP) + 8.0;
     let (pw, ph) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
     if canvas.width() != pw || canvas.height() != ph {
@@ -92,18 +130,23 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
     ctx.set_fill_style_str(theme.background);
     ctx.fill_rect(0.0, 0.0, css_w, css_h);
 
+    let x0 = LABEL_W;
+    let width = css_w - LABEL_W - RIGHT_PAD;
+    pg.ruler_geometry = (x0, width, RULER_TOP, RULER_TOP + RULER_H);
     let mut boxes = Vec::new();
+    let mut labels = Vec::new();
     let world = pg.session.world();
     let Some(stream) = world.kinesis.stream(&pg.stream) else {
         ctx.set_fill_style_str(theme.muted);
         ctx.set_font("14px system-ui, sans-serif");
         let _ = ctx.fill_text(&format!("Stream {} does not exist.", pg.stream), 16.0, 40.0);
         pg.hit_boxes = boxes;
+        pg.lane_labels = labels;
         return;
     };
     let now = world.now();
-    let x0 = LABEL_W;
-    let width = css_w - LABEL_W - RIGHT_PAD;
+    let last_sec = (now / 1000).saturating_sub(1);
+    let this_sec = now / 1000;
 
     // Ruler: the hash-key space cut into the open shards' ranges.
     ctx.set_font("12px system-ui, sans-serif");
@@ -123,49 +166,169 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
         }
     }
     draw_ticks(&ctx, &theme, x0, width);
+    if let Some((_, h)) = pg.split_point {
+        draw_marker(&ctx, &theme, x_of(h, x0, width), css_w, "split here", THROTTLE_RED);
+    }
     if let Some(h) = pg.last_put.as_ref().and_then(|p| p.hash_key) {
         let label = pg.last_put.as_ref().map(|p| p.partition_key.clone()).unwrap_or_default();
-        draw_marker(&ctx, &theme, x_of(h, x0, width), &format!("MD5(\"{label}\")"), theme.accent);
+        let label: String = label.chars().take(24).collect();
+        draw_marker(&ctx, &theme, x_of(h, x0, width), css_w, &format!("MD5(\"{label}\")"), theme.accent);
     }
 
     // Lanes.
     let capacity = ((width + CELL_GAP) / (CELL_W + CELL_GAP)).floor().max(1.0) as usize;
+    let retention_ms = u64::from(stream.retention_hours) * 3_600_000;
+    let secret = iterator_secret(world);
     for (lane, shard) in stream.shards().iter().enumerate() {
         let y = LANES_TOP + lane as f64 * (LANE_H + LANE_GAP);
+        labels.push((y, y + LANE_H, shard.index()));
+        let closed = shard.state() == ShardState::Closed;
+        let stats = world.kinesis.metrics.shard_stats(stream.name(), shard.index(), last_sec).unwrap_or_default();
+        let now_stats = world.kinesis.metrics.shard_stats(stream.name(), shard.index(), this_sec).unwrap_or_default();
+        let throttled = stats.write_throttled + now_stats.write_throttled + stats.read_throttled + now_stats.read_throttled > 0;
+        let write_use = (stats.incoming_bytes as f64 / WRITE_BYTES_PER_S as f64)
+            .max(stats.incoming_records as f64 / WRITE_RECORDS_PER_S as f64);
+        let read_use = (stats.outgoing_bytes as f64 / READ_BYTES_PER_S as f64)
+            .max((stats.get_records_calls + stats.read_throttled) as f64 / READ_CALLS_PER_S as f64);
+
         ctx.set_fill_style_str(theme.lane);
         ctx.fill_rect(0.0, y, css_w, LANE_H);
         ctx.set_fill_style_str(shard_color(shard.index()));
         ctx.fill_rect(0.0, y, 4.0, LANE_H);
-        ctx.set_fill_style_str(theme.text);
+        if pg.merge_pick.contains(&shard.index()) {
+            ctx.set_stroke_style_str(theme.accent);
+            ctx.set_line_width(2.0);
+            ctx.stroke_rect(1.0, y + 1.0, LABEL_W - 8.0, LANE_H - 2.0);
+        }
+        if throttled {
+            ctx.set_stroke_style_str(THROTTLE_RED);
+            ctx.set_line_width(2.0);
+            ctx.stroke_rect(1.0, y + 1.0, css_w - 2.0, LANE_H - 2.0);
+        }
+        ctx.set_fill_style_str(if closed { theme.muted } else { theme.text });
         ctx.set_font("600 12px system-ui, sans-serif");
         let _ = ctx.fill_text(&format!("shard {}", shard.index()), 12.0, y + 16.0);
         ctx.set_font("11px system-ui, sans-serif");
         ctx.set_fill_style_str(theme.muted);
-        let state = if shard.state() == ShardState::Closed { " · closed" } else { "" };
-        let _ = ctx.fill_text(&format!("{} records{state}", shard.records().len()), 12.0, y + 31.0);
+        let sub = lane_subtitle(shard, now, retention_ms);
+        let _ = ctx.fill_text(&sub, 12.0, y + 30.0);
+        if throttled {
+            ctx.set_fill_style_str(THROTTLE_RED);
+            ctx.set_font("700 10px system-ui, sans-serif");
+            let _ = ctx.fill_text("THROTTLED", 12.0, y + 41.0);
+        } else if write_use >= HOT_SHARE && !closed {
+            ctx.set_fill_style_str(theme.accent);
+            ctx.set_font("700 10px system-ui, sans-serif");
+            let _ = ctx.fill_text("HOT SHARD", 12.0, y + 41.0);
+        }
+        draw_meter(&ctx, &theme, LABEL_W - 32.0, y + 5.0, LANE_H - 4.0, write_use, "W");
+        draw_meter(&ctx, &theme, LABEL_W - 19.0, y + 5.0, LANE_H - 4.0, read_use, "R");
 
         let records = shard.records();
         let skip = records.len().saturating_sub(capacity);
-        if skip > 0 {
-            ctx.set_fill_style_str(theme.muted);
-            let _ = ctx.fill_text(&format!("◀ {skip}"), x0 - 36.0, y + 31.0);
-        }
+        let (cy, ch) = (y + 6.0, LANE_H - 12.0);
         for (i, r) in records.iter().skip(skip).enumerate() {
             let x = x0 + i as f64 * (CELL_W + CELL_GAP);
-            let (cy, ch) = (y + 6.0, LANE_H - 12.0);
             ctx.set_fill_style_str(&record_color(r.hash_key, &theme));
+            if closed {
+                ctx.set_global_alpha(0.55);
+            }
             ctx.fill_rect(x, cy, CELL_W, ch);
+            ctx.set_global_alpha(1.0);
             let rref = RecordRef { stream: pg.stream.clone(), shard: shard.index(), seq_index: r.seq_index };
             let selected = pg.selected.as_ref() == Some(&rref);
-            if selected || now.saturating_sub(r.arrival_ms) < FRESH_MS {
+            let newest = records.len() - (skip + i) <= 3;
+            if selected || (newest && now.saturating_sub(r.arrival_ms) < FRESH_MS) {
                 ctx.set_stroke_style_str(if selected { theme.text } else { theme.accent });
                 ctx.set_line_width(if selected { 2.5 } else { 1.5 });
                 ctx.stroke_rect(x - 0.5, cy - 0.5, CELL_W + 1.0, ch + 1.0);
             }
             boxes.push(RecordHitBox { x, y: cy, w: CELL_W, h: ch, record: rref });
         }
+        if skip > 0 {
+            ctx.set_fill_style_str(theme.lane);
+            ctx.fill_rect(x0 - 2.0, y, 2.0, LANE_H);
+        }
+
+        // Iterator cursors on this lane.
+        for it in pg.iterators.iter().filter(|i| i.stream == pg.stream && i.shard == shard.index()) {
+            let position = match &it.token {
+                Some(t) => ShardIterator::decode(t, secret).ok().map(|d| d.position),
+                None => Some(u64::MAX),
+            };
+            let Some(position) = position else { continue };
+            let idx = shard.first_at_or_after(position);
+            let behind_view = idx < skip;
+            let slot = idx.saturating_sub(skip) as f64;
+            let x = (x0 + slot * (CELL_W + CELL_GAP) - CELL_GAP / 2.0).min(x0 + width);
+            let expired = now.saturating_sub(it.issued_at) > ITERATOR_TTL_MS;
+            let color = if expired || it.token.is_none() { theme.muted } else { theme.accent };
+            ctx.set_stroke_style_str(color);
+            ctx.set_line_width(2.0);
+            ctx.begin_path();
+            ctx.move_to(x, y - 3.0);
+            ctx.line_to(x, y + LANE_H + 3.0);
+            ctx.stroke();
+            ctx.set_fill_style_str(color);
+            ctx.begin_path();
+            ctx.move_to(x - 5.0, y + LANE_H + 9.0);
+            ctx.line_to(x + 5.0, y + LANE_H + 9.0);
+            ctx.line_to(x, y + LANE_H + 3.0);
+            ctx.close_path();
+            ctx.fill();
+            ctx.set_font("700 10px system-ui, sans-serif");
+            let label = if behind_view {
+                format!("◀ #{} ({} records before the view)", it.id, skip - idx)
+            } else {
+                format!("#{}", it.id)
+            };
+            let _ = ctx.fill_text(&label, x + 6.0, y + LANE_H + 9.0);
+        }
     }
     pg.hit_boxes = boxes;
+    pg.lane_labels = labels;
+}
+
+fn lane_subtitle(shard: &Shard, now: u64, retention_ms: u64) -> String {
+    let n = shard.records().len();
+    let state = if shard.state() == ShardState::Closed { "closed · " } else { "" };
+    match shard.records().front() {
+        Some(oldest) => {
+            let trims_in = (oldest.arrival_ms + retention_ms).saturating_sub(now);
+            format!("{state}{n} rec · trim in {}", short_duration(trims_in))
+        }
+        None => format!("{state}{n} records"),
+    }
+}
+
+fn short_duration(ms: u64) -> String {
+    let s = ms / 1000;
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+fn draw_meter(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x: f64, y: f64, h: f64, use_share: f64, label: &str) {
+    ctx.set_fill_style_str(theme.grid);
+    ctx.fill_rect(x, y, 8.0, h - 10.0);
+    let share = use_share.clamp(0.0, 1.0);
+    let color = if use_share >= 1.0 {
+        THROTTLE_RED
+    } else if use_share >= HOT_SHARE {
+        "#f0a020"
+    } else {
+        "#35c48b"
+    };
+    ctx.set_fill_style_str(color);
+    let fill = (h - 10.0) * share;
+    ctx.fill_rect(x, y + (h - 10.0) - fill, 8.0, fill);
+    ctx.set_fill_style_str(theme.muted);
+    ctx.set_font("9px system-ui, sans-serif");
+    let _ = ctx.fill_text(label, x + 1.0, y + h + 1.0);
 }
 
 fn draw_ticks(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x0: f64, width: f64) {
@@ -186,7 +349,7 @@ fn draw_ticks(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x0: f64, widt
     }
 }
 
-fn draw_marker(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x: f64, label: &str, color: &str) {
+fn draw_marker(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x: f64, css_w: f64, label: &str, color: &str) {
     ctx.set_fill_style_str(color);
     ctx.begin_path();
     ctx.move_to(x - 6.0, RULER_TOP - 10.0);
@@ -202,5 +365,7 @@ fn draw_marker(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x: f64, labe
     ctx.stroke();
     ctx.set_font("600 11px system-ui, sans-serif");
     ctx.set_fill_style_str(theme.text);
-    let _ = ctx.fill_text(label, (x + 8.0).min(x.max(140.0)), RULER_TOP - 13.0);
+    let est = label.chars().count() as f64 * 6.5;
+    let tx = if x + 8.0 + est > css_w { x - 8.0 - est } else { x + 8.0 };
+    let _ = ctx.fill_text(label, tx, RULER_TOP - 13.0);
 }

@@ -134,6 +134,12 @@ impl Metrics {
         self.shards.entry(stream.to_string()).or_default().entry(shard).or_default().at(now)
     }
 
+    /// One shard's stats for virtual second `sec`, if it had any activity.
+    pub fn shard_stats(&self, stream: &str, shard: u32, sec: u64) -> Option<SecondStats> {
+        let m = self.shards.get(stream)?.get(&shard)?;
+        m.seconds.iter().rev().find(|(s, _)| *s == sec).map(|(_, st)| *st)
+    }
+
     /// Forgets a deleted stream's metrics.
     pub fn remove_stream(&mut self, stream: &str) {
         self.shards.remove(stream);

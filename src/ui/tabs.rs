@@ -1,0 +1,73 @@
+//! The tabbed area under the stream view: one tab per way of looking at the stream.
+
+use yew::prelude::*;
+
+use crate::ui::iterators_panel::IteratorsPanel;
+use crate::ui::playground::Handle;
+use crate::ui::records_table::RecordsTable;
+
+/// The tabs, in display order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// Recent records table.
+    Records,
+    /// Shard iterators and GetRecords pages.
+    Iterators,
+}
+
+impl Tab {
+    /// Every tab.
+    pub const ALL: [Tab; 2] = [Tab::Records, Tab::Iterators];
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Records => "Records",
+            Tab::Iterators => "Iterators & GetRecords",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Records => "records",
+            Tab::Iterators => "iterators",
+        }
+    }
+}
+
+/// Properties of [`BottomTabs`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The playground.
+    pub pg: Handle,
+    /// Re-render counter.
+    pub version: u64,
+    /// Called after a change.
+    pub on_change: Callback<()>,
+}
+
+/// The tab bar and the active tab's panel.
+#[function_component(BottomTabs)]
+pub fn bottom_tabs(props: &Props) -> Html {
+    let active = use_state(|| Tab::Records);
+    let body = match *active {
+        Tab::Records => html! { <RecordsTable pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
+        Tab::Iterators => html! { <IteratorsPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
+    };
+    html! {
+        <div class="tabs">
+            <div class="tab-bar" role="tablist" aria-label="Stream views">
+                { for Tab::ALL.iter().map(|t| {
+                    let t = *t;
+                    let onclick = { let active = active.clone(); Callback::from(move |_| active.set(t)) };
+                    html! {
+                        <button role="tab" class={classes!("tab", (*active == t).then_some("active"))}
+                            aria-selected={(*active == t).to_string()} data-testid={format!("tab-{}", t.id())} {onclick}>
+                            { t.label() }
+                        </button>
+                    }
+                }) }
+            </div>
+            { body }
+        </div>
+    }
+}
