@@ -18,6 +18,14 @@ pub fn world_digest(world: &World) -> String {
             s.retention_hours,
             s.max_record_size_kib
         ));
+        // Pending reshard, rate-rule counters, id high-water mark and tags (§1.10, §1.12, §1.16);
+        // hashed only when set, so digests of worlds without them are unchanged.
+        if s.reshard != Default::default() {
+            h.update(format!("reshard={:?};", s.reshard));
+        }
+        if !s.tags.is_empty() {
+            h.update(format!("tags={:?};", s.tags));
+        }
         for shard in s.shards() {
             h.update(format!(
                 "shard={};{}-{};{:?};{:?};{:?};",
@@ -28,6 +36,9 @@ pub fn world_digest(world: &World) -> String {
                 shard.adjacent_parent(),
                 shard.state()
             ));
+            if let Some(c) = shard.closed_ms() {
+                h.update(format!("closed={c};"));
+            }
             for r in shard.records() {
                 h.update(format!("{};{};{};{};", r.seq_index, r.arrival_ms, r.hash_key, r.partition_key));
                 h.update(&r.data);
@@ -39,6 +50,9 @@ pub fn world_digest(world: &World) -> String {
             "producer={name};{};{};{};{};{};",
             p.running, p.generation, p.emitted_in_run, p.stats.sent, p.stats.failed
         ));
+    }
+    for (az, until) in world.faults.az_outages(world.now()) {
+        h.update(format!("az_down={az};{until};"));
     }
     let bytes = h.finalize();
     bytes.iter().map(|b| format!("{b:02x}")).collect()

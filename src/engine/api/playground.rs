@@ -18,6 +18,9 @@ pub const ACTIONS: &[&str] = &[
     "ListProducers",
     "AdvanceTime",
     "DescribeWorld",
+    "InjectFault",
+    "ClearFaults",
+    "ListFaults",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -47,6 +50,16 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
                 "Seed": world.config().seed,
                 "PendingEvents": world.pending_events(),
             }))
+        }
+        "InjectFault" => inject_fault(world, req),
+        "ClearFaults" => {
+            req.deny_unknown(&[])?;
+            world.faults.clear();
+            Ok(list_faults(world))
+        }
+        "ListFaults" => {
+            req.deny_unknown(&[])?;
+            Ok(list_faults(world))
         }
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
@@ -128,4 +141,29 @@ fn list_producers(world: &World) -> Value {
         })
         .collect();
     json!({ "Producers": list })
+}
+
+fn inject_fault(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
+    req.deny_unknown(&["Type", "AvailabilityZone", "DurationMs"])?;
+    let duration = req.opt_int("DurationMs", 1, crate::engine::faults::MAX_FAULT_MS as i64)?.unwrap_or(60_000) as u64;
+    match req.str("Type")? {
+        "AZ_OUTAGE" => {
+            let az = req.str("AvailabilityZone")?;
+            let now = world.now();
+            let until = world.faults.az_outage(az, now, duration)?;
+            Ok(json!({ "Type": "AZ_OUTAGE", "AvailabilityZone": az, "Until": until }))
+        }
+        other => Err(ApiError::validation(other, "type", "Member must satisfy enum value set: [AZ_OUTAGE]")),
+    }
+}
+
+fn list_faults(world: &World) -> Value {
+    let now = world.now();
+    let faults: Vec<Value> = world
+        .faults
+        .az_outages(now)
+        .into_iter()
+        .map(|(az, until)| json!({ "Type": "AZ_OUTAGE", "AvailabilityZone": az, "Until": until }))
+        .collect();
+    json!({ "Faults": faults })
 }
