@@ -8,6 +8,7 @@
 //! - [`kinesis`]: Kinesis Data Streams (streams, shards, hash keys, sequence numbers, actions).
 //! - [`apps`]: simulated applications (producers and their workloads).
 //! - [`api`]: the one dispatcher, AWS-named errors, typed request reading, service `playground`.
+//! - [`console`]: the API console's language (boto3-style calls → dispatcher calls).
 //! - [`action_log`]: sessions = seed + timed dispatcher calls (JSON Lines), replay.
 //! - [`digest`]: a digest of the world for determinism checks.
 //!
@@ -30,6 +31,7 @@ pub mod api;
 pub mod apps;
 pub mod cloudwatch;
 pub mod digest;
+pub mod faults;
 pub mod kinesis;
 pub mod rng;
 pub mod scenario;

@@ -60,6 +60,8 @@ pub struct World {
     pub kinesis: Kinesis,
     /// Simulated producer applications.
     pub producers: Producers,
+    /// Injected faults.
+    pub faults: crate::engine::faults::Faults,
 }
 
 impl World {
@@ -72,6 +74,7 @@ impl World {
             scheduler: Scheduler::default(),
             kinesis: Kinesis::default(),
             producers: Producers::default(),
+            faults: crate::engine::faults::Faults::default(),
         }
     }
 

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::engine::kinesis::shard::ShardState;
 use crate::ui::action_feed::ActionFeed;
 use crate::ui::animation::AnimationLoop;
+use crate::ui::az_strip::AzStrip;
 use crate::ui::format::human_bytes;
 use crate::ui::inspector::Inspector;
 use crate::ui::playground::{Handle, Playground};
@@ -129,12 +130,13 @@ pub fn app() -> Html {
                                 <div class="stream-head">
                                     <h2 id="stream-title">{ "Stream " }<code>{ name }</code></h2>
                                     <span class={classes!("pill", status.to_lowercase())} data-testid="stream-status">{ status }</span>
-                                    <span class="meta">{ format!("{mode} · {open} open shards{} · retention {retention} h · {records} records ({}) retained · replicated to 3 AZs",
+                                    <span class="meta">{ format!("{mode} · {open} open shards{} · retention {retention} h · {records} records ({}) retained",
                                         if closed > 0 { format!(", {closed} closed") } else { String::new() }, human_bytes(bytes)) }</span>
                                 </div>
                             },
                             None => html! { <h2 id="stream-title">{ "No stream" }</h2> },
                         } }
+                        <AzStrip pg={handle.clone()} version={v} on_change={refresh.clone()} />
                         <StreamToolbar pg={handle.clone()} version={v} on_change={refresh.clone()} />
                         <StreamCanvas pg={handle.clone()} canvas={canvas.clone()} on_change={refresh.clone()} />
                     </section>

@@ -4,6 +4,7 @@
 
 mod animation;
 mod app;
+mod az_strip;
 mod format;
 mod inspector;
 mod iterators_panel;
