@@ -35,13 +35,19 @@ fn ready_world(shards: u32) -> Result<World, String> {
     Ok(w)
 }
 
+/// Virtual ms per record so 16 shards stay at half their write quota (8,000 records/s).
+const MS_PER_8000: u64 = 1000;
+
 /// Runs the benchmarks and prints one JSON object.
 pub fn run(args: &[String]) -> Result<(), String> {
     let n = flag_u64(args, "--records")?.unwrap_or(1_000_000) as usize;
-    let runs = 5;
+    let runs = flag_u64(args, "--runs")?.unwrap_or(5).max(1) as usize;
     let keys = keys(n);
     let data = vec![b'x'; 100];
-    let (mut md5, mut append, mut via_dispatcher) = (Vec::new(), Vec::new(), Vec::new());
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
+    let (mut md5, mut append, mut via_dispatcher, mut batched, mut read_back) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut accepted = (0usize, 0usize, 0usize, 0usize);
     for _ in 0..runs {
         md5.push(rate(n, || {
             let mut acc = 0u128;
@@ -50,29 +56,100 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
             black_box(acc);
         }));
+
+        // 1. The engine write path (routing, limits, sequence numbers, metrics, usage).
         let mut w = ready_world(16)?;
+        let mut ok = 0;
         append.push(rate(n, || {
             let epoch = w.epoch();
             for (i, k) in keys.iter().enumerate() {
-                let now = 10_000 + (i as u64 / 16_000) * 1000;
+                let now = 10_000 + (i as u64 / 8_000) * MS_PER_8000;
                 let r = w.kinesis.append("bench", Routing::PartitionKey(k), k, &data, now, epoch);
-                black_box(r.is_ok());
+                ok += usize::from(black_box(r.is_ok()));
             }
         }));
+        accepted.0 = ok;
+
+        // 2. PutRecord through the JSON dispatcher (validation, base64, response rendering).
         let dn = n / 10;
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
         let mut w = ready_world(16)?;
         let reqs: Vec<serde_json::Value> = keys[..dn]
             .iter()
             .map(|k| json!({"StreamName": "bench", "Data": b64, "PartitionKey": k}))
             .collect();
+        let mut ok = 0;
         via_dispatcher.push(rate(dn, || {
-            for r in reqs {
-                black_box(dispatch(&mut w, "kinesis", "PutRecord", &r).is_ok());
+            for (i, r) in reqs.iter().enumerate() {
+                if i % 8_000 == 0 {
+                    w.advance_to(10_000 + (i as u64 / 8_000) * MS_PER_8000);
+                }
+                ok += usize::from(black_box(dispatch(&mut w, "kinesis", "PutRecord", r).is_ok()));
             }
         }));
+        accepted.1 = ok;
+
+        // 3. PutRecords in batches of 500 through the dispatcher.
+        let mut w = ready_world(16)?;
+        let batches: Vec<serde_json::Value> = keys[..dn]
+            .chunks(500)
+            .map(|c| {
+                json!({"StreamName": "bench", "Records": c.iter().map(|k| json!({"Data": b64, "PartitionKey": k})).collect::<Vec<_>>()})
+            })
+            .collect();
+        let mut ok = 0;
+        batched.push(rate(dn, || {
+            for (i, b) in batches.iter().enumerate() {
+                if (i * 500) % 8_000 == 0 {
+                    w.advance_to(10_000 + ((i * 500) as u64 / 8_000) * MS_PER_8000);
+                }
+                if let Ok(v) = dispatch(&mut w, "kinesis", "PutRecords", b) {
+                    ok += 500 - v["FailedRecordCount"].as_u64().unwrap_or(0) as usize;
+                }
+            }
+        }));
+        accepted.2 = ok;
+
+        // 4. GetRecords: read every shard back from TRIM_HORIZON, 10,000 records a call, one call
+        //    per shard per virtual second (within 5 calls/s and 2 MiB/s).
+        let t0 = w.now() + 1_000;
+        w.advance_to(t0);
+        let mut iterators: Vec<Option<String>> = (0..16)
+            .map(|s| {
+                dispatch(&mut w, "kinesis", "GetShardIterator", &json!({
+                    "StreamName": "bench", "ShardId": format!("shardId-{s:012}"), "ShardIteratorType": "TRIM_HORIZON"}))
+                .ok()
+                .and_then(|v| v["ShardIterator"].as_str().map(str::to_string))
+            })
+            .collect();
+        let mut read = 0usize;
+        read_back.push(rate(ok.max(1), || {
+            let mut t = t0;
+            loop {
+                t += 1_000;
+                w.advance_to(t);
+                let mut progressed = false;
+                for it in iterators.iter_mut() {
+                    let Some(token) = it.clone() else { continue };
+                    match dispatch(&mut w, "kinesis", "GetRecords", &json!({"ShardIterator": token, "Limit": 10_000})) {
+                        Ok(v) => {
+                            let n = v["Records"].as_array().map_or(0, Vec::len);
+                            read += n;
+                            progressed |= n > 0;
+                            *it = v["NextShardIterator"].as_str().map(str::to_string);
+                        }
+                        Err(_) => *it = None,
+                    }
+                }
+                if !progressed {
+                    break;
+                }
+            }
+        }));
+        accepted.3 = read;
     }
-    let (md5, append, dispatch) = (median(md5), median(append), median(via_dispatcher));
+    let (md5, append, dispatch_rate, batched, read_back) =
+        (median(md5), median(append), median(via_dispatcher), median(batched), median(read_back));
+    let ratio = |x: f64| (x / md5 * 1000.0).round() / 1000.0;
     println!(
         "{}",
         json!({
@@ -80,9 +157,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "runs": runs,
             "md5_only_keys_per_s": md5.round(),
             "put_record_engine_path_records_per_s": append.round(),
-            "put_record_engine_path_vs_md5": (append / md5 * 1000.0).round() / 1000.0,
-            "put_record_dispatcher_json_records_per_s": dispatch.round(),
-            "put_record_dispatcher_json_vs_md5": (dispatch / md5 * 1000.0).round() / 1000.0,
+            "put_record_engine_path_vs_md5": ratio(append),
+            "put_record_engine_path_accepted": accepted.0,
+            "put_record_dispatcher_json_records_per_s": dispatch_rate.round(),
+            "put_record_dispatcher_json_vs_md5": ratio(dispatch_rate),
+            "put_record_dispatcher_accepted": accepted.1,
+            "put_records_batches_of_500_records_per_s": batched.round(),
+            "put_records_accepted": accepted.2,
+            "get_records_read_back_records_per_s": read_back.round(),
+            "get_records_read_back": accepted.3,
         })
     );
     Ok(())
