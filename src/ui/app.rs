@@ -68,6 +68,14 @@ pub fn app() -> Html {
         });
     }
 
+    {
+        let (handle, refresh) = (handle.clone(), refresh.clone());
+        use_effect_with((), move |_| {
+            let shortcuts = crate::ui::keyboard::Shortcuts::install(handle, move || refresh.emit(()));
+            move || drop(shortcuts)
+        });
+    }
+
     let on_reset = {
         let (pg, refresh) = (pg.clone(), refresh.clone());
         Callback::from(move |_: ()| {

@@ -8,6 +8,7 @@ mod az_strip;
 mod format;
 mod inspector;
 mod iterators_panel;
+mod keyboard;
 mod palette;
 mod playground;
 mod producer_panel;
