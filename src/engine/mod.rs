@@ -30,6 +30,7 @@ pub mod action_log;
 pub mod api;
 pub mod apps;
 pub mod cloudwatch;
+pub mod console;
 pub mod digest;
 pub mod faults;
 pub mod kinesis;
