@@ -47,6 +47,15 @@ pub enum Event {
         /// older generation are stale and ignored.
         generation: u64,
     },
+    /// A reshard or capacity-mode switch finishes: the pending change is applied (parents close,
+    /// children open) and the UPDATING stream becomes ACTIVE (§1.10, §1.12; `kinesis::reshard`).
+    StreamUpdateComplete {
+        /// Stream name.
+        stream: String,
+        /// Virtual creation time of the stream the update belongs to (a re-created stream of the
+        /// same name ignores it).
+        created_ms: VirtualMs,
+    },
 }
 
 /// The simulated world.
@@ -146,6 +155,9 @@ impl World {
             }
             Event::ProducerTick { producer, generation } => {
                 crate::engine::apps::producer::on_tick(self, &producer, generation);
+            }
+            Event::StreamUpdateComplete { stream, created_ms } => {
+                crate::engine::kinesis::reshard::complete_update(self, &stream, created_ms);
             }
         }
     }

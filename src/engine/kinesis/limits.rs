@@ -34,3 +34,33 @@ pub const STREAM_DELETE_DELAY_MS: u64 = 2_000;
 pub const LIST_STREAMS_DEFAULT_LIMIT: i64 = 100;
 /// ListShards `MaxResults` default and maximum (§1.11).
 pub const LIST_SHARDS_MAX_RESULTS: i64 = 1_000;
+/// How long a SplitShard or MergeShards keeps the stream UPDATING before the children take over.
+/// §1.10 "Timing (emulator/observed)": AWS gives no SLA, kinesalite uses 500 ms, a teaching sim can
+/// use ~5-30 s; the playground uses 5 s so the UPDATING window (parent still open and taking
+/// writes) is visible without slowing a lesson down.
+pub const RESHARD_DELAY_MS: u64 = 5_000;
+/// UPDATING window of UpdateShardCount: longer than one split or merge since AWS runs a series of
+/// them and says it "could take a few minutes" (§1.10); 15 s of virtual time, same reasoning.
+pub const UPDATE_SHARD_COUNT_DELAY_MS: u64 = 15_000;
+/// UPDATING window of UpdateStreamMode (§1.12: the stream shows UPDATING, no I/O disruption);
+/// same 5 s as a single reshard.
+pub const STREAM_MODE_UPDATE_DELAY_MS: u64 = 5_000;
+/// UpdateShardCount calls per stream per rolling 24 h (§1.10, current default limits).
+pub const MAX_SHARD_COUNT_UPDATES_PER_DAY: usize = 10;
+/// Capacity-mode switches per stream per rolling 24 h (§1.12).
+pub const MAX_MODE_SWITCHES_PER_DAY: usize = 2;
+/// On-demand streams per account (§1.12: default 50).
+pub const MAX_ON_DEMAND_STREAMS: usize = 50;
+/// Tags per stream (§1.16; KDS-API AddTagsToStream: "up to 50 tags").
+pub const MAX_TAGS_PER_STREAM: usize = 50;
+/// Tags per AddTagsToStream call (KDS-API: "A set of up to 10 key-value pairs").
+pub const MAX_TAGS_PER_ADD_CALL: usize = 10;
+/// Tag keys: 1-128 characters (KDS-API `TagKey`).
+pub const TAG_KEY_MAX_CHARS: usize = 128;
+/// Tag values: 0-256 characters (KDS-API `TagValue`).
+pub const TAG_VALUE_MAX_CHARS: usize = 256;
+/// ListTagsForStream `Limit` maximum (KDS-API `ListTagsForStreamInputLimit`: 1-50); also the
+/// default, so one call lists every tag a stream can have.
+pub const LIST_TAGS_MAX_LIMIT: i64 = 50;
+/// RemoveTagsFromStream `TagKeys`: 1-50 keys (KDS-API `TagKeyList`).
+pub const REMOVE_TAGS_MAX_KEYS: usize = 50;

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod metrics;
 pub mod names;
 pub mod render;
+pub mod reshard;
 pub mod sequence_number;
 pub mod shard;
 pub mod stream;

@@ -42,6 +42,9 @@ pub struct Shard {
     next_seq_index: u64,
     records: VecDeque<StoredRecord>,
     total_bytes: u64,
+    /// Virtual time the shard was closed by a split or merge (§1.9: it expires once
+    /// `closed_ms + retention` has passed).
+    closed_ms: Option<VirtualMs>,
 }
 
 impl Shard {
@@ -64,6 +67,7 @@ impl Shard {
             next_seq_index: 1,
             records: VecDeque::new(),
             total_bytes: 0,
+            closed_ms: None,
         }
     }
 
@@ -164,6 +168,17 @@ impl Shard {
                 Some(self.sequence_number(CLOSED_SHARD_SEQ_INDEX, self.created_unix_s))
             }
         }
+    }
+
+    /// Closes the shard at virtual time `now` (a split or merge completed, §1.10).
+    pub fn close_at(&mut self, now: VirtualMs) {
+        self.state = ShardState::Closed;
+        self.closed_ms = Some(now);
+    }
+
+    /// When the shard was closed, if it is closed (§1.9, §1.10).
+    pub fn closed_ms(&self) -> Option<VirtualMs> {
+        self.closed_ms
     }
 
     /// Closes the shard (after a split or merge): no more writes.

@@ -73,6 +73,8 @@ pub struct Stream {
     pub max_record_size_kib: u32,
     /// Tags.
     pub tags: BTreeMap<String, String>,
+    /// Pending reshard / mode switch and the rolling-24 h rate-rule counters (§1.10, §1.12).
+    pub reshard: crate::engine::kinesis::reshard::ReshardState,
     shards: Vec<Shard>,
     /// Indices into `shards` of open shards, sorted by starting hash key.
     open_by_start: Vec<usize>,
@@ -104,6 +106,7 @@ impl Stream {
             retention_hours: limits::DEFAULT_RETENTION_HOURS,
             max_record_size_kib: limits::DEFAULT_MAX_RECORD_SIZE_KIB,
             tags: BTreeMap::new(),
+            reshard: Default::default(),
             shards,
             open_by_start,
         }
@@ -187,7 +190,22 @@ impl Stream {
         if now < keep_ms {
             return 0;
         }
-        self.shards.iter_mut().map(|s| s.trim_before(horizon)).sum()
+        let trimmed = self.shards.iter_mut().map(|s| s.trim_before(horizon)).sum();
+        // §1.9: closed shards whose records all aged out become EXPIRED (reshard.rs).
+        self.expire_closed_shards(now);
+        trimmed
+    }
+
+    /// Mutable access to the shard list for resharding and expiry (`reshard.rs`); afterwards the
+    /// list is put back in index order and the open-shard routing index is rebuilt (§1.10).
+    pub(crate) fn edit_shards<R>(&mut self, f: impl FnOnce(&mut Vec<Shard>) -> R) -> R {
+        let out = f(&mut self.shards);
+        self.shards.sort_by_key(Shard::index);
+        let mut open: Vec<usize> =
+            (0..self.shards.len()).filter(|&i| self.shards[i].state() == ShardState::Open).collect();
+        open.sort_by_key(|&i| self.shards[i].range().starting);
+        self.open_by_start = open;
+        out
     }
 
     /// Number of shards (open and closed) currently listed.

@@ -93,7 +93,13 @@ pub fn create_stream(world: &mut World, req: Request<'_>) -> Result<Value, ApiEr
             format!("At most {MAX_STREAMS_CREATING} streams can be CREATING at once (§1.11)"),
         ));
     }
-    let used: usize = world.kinesis.streams().values().map(Stream::open_shard_count).sum();
+    // Open shards plus those pending reshards will add (§1.10: new shards count toward the quota).
+    let used: usize = world
+        .kinesis
+        .streams()
+        .values()
+        .map(|s| s.open_shard_count() + s.reshard.pending_extra_shards(s.open_shard_count()) as usize)
+        .sum();
     if used as u64 + u64::from(shards) > u64::from(ACCOUNT_SHARD_LIMIT) {
         return Err(ApiError::new(
             ErrorKind::LimitExceededException,
