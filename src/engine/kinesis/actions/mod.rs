@@ -4,6 +4,9 @@ pub mod control;
 pub mod get_records;
 pub mod put;
 pub mod put_records;
+pub mod reshard;
+pub mod retention;
+pub mod tags;
 
 use serde_json::Value;
 
@@ -25,6 +28,15 @@ pub const ACTIONS: &[&str] = &[
     "PutRecords",
     "GetShardIterator",
     "GetRecords",
+    "SplitShard",
+    "MergeShards",
+    "UpdateShardCount",
+    "UpdateStreamMode",
+    "IncreaseStreamRetentionPeriod",
+    "DecreaseStreamRetentionPeriod",
+    "AddTagsToStream",
+    "ListTagsForStream",
+    "RemoveTagsFromStream",
 ];
 
 /// Runs one Kinesis action.
@@ -41,6 +53,15 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "PutRecords" => put_records::put_records(world, req),
         "GetShardIterator" => get_records::get_shard_iterator(world, req),
         "GetRecords" => get_records::get_records(world, req),
+        "SplitShard" => reshard::split_shard(world, req),
+        "MergeShards" => reshard::merge_shards(world, req),
+        "UpdateShardCount" => reshard::update_shard_count(world, req),
+        "UpdateStreamMode" => reshard::update_stream_mode(world, req),
+        "IncreaseStreamRetentionPeriod" => retention::increase_stream_retention_period(world, req),
+        "DecreaseStreamRetentionPeriod" => retention::decrease_stream_retention_period(world, req),
+        "AddTagsToStream" => tags::add_tags_to_stream(world, req),
+        "ListTagsForStream" => tags::list_tags_for_stream(world, req),
+        "RemoveTagsFromStream" => tags::remove_tags_from_stream(world, req),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
             format!("kinesis has no action '{other}'; supported: {}", ACTIONS.join(", ")),
