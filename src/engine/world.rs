@@ -47,6 +47,13 @@ pub enum Event {
         /// older generation are stale and ignored.
         generation: u64,
     },
+    /// Periodic capacity check of an on-demand stream (§1.12; `kinesis::on_demand`).
+    OnDemandCheck {
+        /// Stream name.
+        stream: String,
+        /// Virtual creation time of the stream (a re-created stream ignores old checks).
+        created_ms: VirtualMs,
+    },
     /// A reshard or capacity-mode switch finishes: the pending change is applied (parents close,
     /// children open) and the UPDATING stream becomes ACTIVE (§1.10, §1.12; `kinesis::reshard`).
     StreamUpdateComplete {
@@ -146,6 +153,7 @@ impl World {
                         s.status = StreamStatus::Active;
                     }
                 }
+                crate::engine::kinesis::on_demand::ensure_scheduled(self, &stream);
             }
             Event::StreamGone { stream } => {
                 if self.kinesis.stream(&stream).is_some_and(|s| s.status == StreamStatus::Deleting) {
@@ -158,6 +166,10 @@ impl World {
             }
             Event::StreamUpdateComplete { stream, created_ms } => {
                 crate::engine::kinesis::reshard::complete_update(self, &stream, created_ms);
+                crate::engine::kinesis::on_demand::ensure_scheduled(self, &stream);
+            }
+            Event::OnDemandCheck { stream, created_ms } => {
+                crate::engine::kinesis::on_demand::check(self, &stream, created_ms);
             }
         }
     }

@@ -10,6 +10,7 @@ pub mod iterator;
 pub mod limits;
 pub mod metrics;
 pub mod names;
+pub mod on_demand;
 pub mod render;
 pub mod reshard;
 pub mod sequence_number;

@@ -75,6 +75,8 @@ pub struct Stream {
     pub tags: BTreeMap<String, String>,
     /// Pending reshard / mode switch and the rolling-24 h rate-rule counters (§1.10, §1.12).
     pub reshard: crate::engine::kinesis::reshard::ReshardState,
+    /// On-demand scaling state (§1.12).
+    pub on_demand: crate::engine::kinesis::on_demand::OnDemandState,
     shards: Vec<Shard>,
     /// Indices into `shards` of open shards, sorted by starting hash key.
     open_by_start: Vec<usize>,
@@ -107,6 +109,7 @@ impl Stream {
             max_record_size_kib: limits::DEFAULT_MAX_RECORD_SIZE_KIB,
             tags: BTreeMap::new(),
             reshard: Default::default(),
+            on_demand: Default::default(),
             shards,
             open_by_start,
         }
