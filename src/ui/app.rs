@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::engine::kinesis::shard::ShardState;
 use crate::ui::action_feed::ActionFeed;
+use crate::ui::api_console::ApiConsole;
 use crate::ui::animation::AnimationLoop;
 use crate::ui::az_strip::AzStrip;
 use crate::ui::format::human_bytes;
@@ -149,6 +150,7 @@ pub fn app() -> Html {
                         <StreamCanvas pg={handle.clone()} canvas={canvas.clone()} on_change={refresh.clone()} />
                     </section>
                     <BottomTabs pg={handle.clone()} version={v} on_change={refresh.clone()} />
+                    <ApiConsole pg={handle.clone()} version={v} on_change={refresh.clone()} />
                 </div>
                 <aside class="side-col">
                     <PutForm pg={handle.clone()} version={v} on_change={refresh.clone()} />

@@ -3,6 +3,7 @@
 //! through shards) are drawn on a canvas every animation frame; DOM panels re-render at a lower rate.
 
 mod animation;
+mod api_console;
 mod app;
 mod az_strip;
 mod format;

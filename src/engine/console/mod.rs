@@ -306,14 +306,16 @@ fn to_json<'a>(
     Ok(match &node.value {
         Py::Str(s) if blob => b64(s.as_bytes()),
         Py::Bytes(b) if blob => b64(b),
-        Py::Bytes(_) => return Err(ConsoleError::at(
-            src,
-            node.pos,
-            format!(
+        Py::Bytes(_) => {
+            return Err(ConsoleError::at(
+                src,
+                node.pos,
+                format!(
                 "a bytes value is only accepted for a blob member such as Data; {} expects a str",
                 show_path(path)
             ),
-        )),
+            ))
+        }
         Py::Str(s) => Value::String(s.clone()),
         Py::Int(i) if matches(path, decimal_string_patterns(service)) => {
             Value::String(i.to_string())
