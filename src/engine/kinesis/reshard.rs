@@ -79,13 +79,6 @@ pub struct ReshardState {
 }
 
 impl ReshardState {
-    /// Drops the rate-rule timestamps that left the rolling 24 h window ending at `now`.
-    pub fn prune(&mut self, now: VirtualMs) {
-        let keep = |t: &VirtualMs| t.saturating_add(ROLLING_DAY_MS) > now;
-        self.shard_count_updates.retain(keep);
-        self.mode_switches.retain(keep);
-    }
-
     /// Open shards the pending change will add on top of `open_now` (0 if it adds none).
     pub fn pending_extra_shards(&self, open_now: usize) -> u64 {
         match self.pending {
