@@ -57,7 +57,7 @@ pub fn records_table(props: &Props) -> Html {
             }
         }
     }
-    rows.sort_by(|a, b| (b.arrival_ms, b.shard, b.seq_index).cmp(&(a.arrival_ms, a.shard, a.seq_index)));
+    rows.sort_by_key(|r| std::cmp::Reverse((r.arrival_ms, r.shard, r.seq_index)));
     rows.truncate(MAX_ROWS);
     let selected = pg.selected.clone();
     let stream = pg.stream.clone();

@@ -18,7 +18,7 @@ fn prefers_light() -> bool {
 
 /// Whether the dark theme is active.
 pub fn is_dark() -> bool {
-    html().and_then(|h| h.get_attribute("data-theme")).map_or(true, |t| t != "light")
+    html().and_then(|h| h.get_attribute("data-theme")).is_none_or(|t| t != "light")
 }
 
 /// Sets the theme from storage or the system preference (dark by default).
