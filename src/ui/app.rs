@@ -138,7 +138,8 @@ pub fn app() -> Html {
                             Some((name, status, mode, open, closed, retention, records, bytes)) => html! {
                                 <div class="stream-head">
                                     <h2 id="stream-title">{ "Stream " }<code>{ name }</code></h2>
-                                    <span class={classes!("pill", status.to_lowercase())} data-testid="stream-status">{ status }</span>
+                                    <span class={classes!("pill", status.to_lowercase())} data-testid="stream-status"
+                                        data-open-shards={open.to_string()} data-closed-shards={closed.to_string()}>{ status }</span>
                                     <span class="meta">{ format!("{mode} · {open} open shards{} · retention {retention} h · {records} records ({}) retained",
                                         if closed > 0 { format!(", {closed} closed") } else { String::new() }, human_bytes(bytes)) }</span>
                                 </div>
