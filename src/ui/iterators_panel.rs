@@ -32,6 +32,7 @@ pub fn iterators_panel(props: &Props) -> Html {
     let seq_ref = use_node_ref();
     let ts_ref = use_node_ref();
     let limit_ref = use_node_ref();
+    crate::ui::inputs::use_input_value(&limit_ref, "25".to_string());
     let kind = use_state(|| "TRIM_HORIZON".to_string());
     let error = use_state(|| None::<String>);
 
@@ -71,7 +72,13 @@ pub fn iterators_panel(props: &Props) -> Html {
                 req["StartingSequenceNumber"] = json!(seq_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default().trim());
             }
             if kind == "AT_TIMESTAMP" {
-                let v = ts_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+                let mut v = ts_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+                if v.trim().is_empty() {
+                    // Empty: five seconds ago, the value the placeholder shows.
+                    let pg = h.0.borrow();
+                    let w = pg.session.world();
+                    v = (w.epoch().to_unix_ms(w.now()) / 1000).saturating_sub(5).to_string();
+                }
                 match v.trim().parse::<f64>() {
                     Ok(ts) => req["Timestamp"] = json!(ts),
                     Err(_) => {
@@ -186,11 +193,11 @@ pub fn iterators_panel(props: &Props) -> Html {
                 }
                 if *kind == "AT_TIMESTAMP" {
                     <label><span>{ "Timestamp (epoch s)" }</span>
-                        <input ref={ts_ref.clone()} data-testid="iter-ts" type="text" value={now_unix_s.saturating_sub(5).to_string()} />
+                        <input ref={ts_ref.clone()} data-testid="iter-ts" type="text" placeholder={now_unix_s.saturating_sub(5).to_string()} />
                     </label>
                 }
                 <label class="narrow"><span>{ "Limit" }</span>
-                    <input ref={limit_ref.clone()} data-testid="iter-limit" type="number" min="1" max="10000" value="25" />
+                    <input ref={limit_ref.clone()} data-testid="iter-limit" type="number" min="1" max="10000" />
                 </label>
                 <button class="btn primary" type="submit" data-testid="iter-create">{ "GetShardIterator" }</button>
             </form>

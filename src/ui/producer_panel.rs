@@ -33,6 +33,7 @@ pub fn producer_panel(props: &Props) -> Html {
     let running = p.as_ref().is_some_and(|p| p.running);
     let rate = p.as_ref().map_or(5.0, |p| p.config.rate_per_s);
     let hot = p.as_ref().is_some_and(|p| p.config.keys.type_name() == "HOT_KEY");
+    crate::ui::inputs::use_input_value(&rate_ref, rate.to_string());
 
     let start_request = {
         let (rate_ref, dist_ref, stream) = (rate_ref.clone(), dist_ref.clone(), stream.clone());
@@ -100,7 +101,7 @@ pub fn producer_panel(props: &Props) -> Html {
                 <label>
                     <span>{ "Records/s" }</span>
                     <input ref={rate_ref} data-testid="producer-rate" type="number" min="0.1" max="5000" step="any"
-                        value={rate.to_string()} onchange={reconfigure.clone()} />
+                        onchange={reconfigure.clone()} />
                 </label>
                 <label>
                     <span>{ "Keys" }</span>

@@ -25,6 +25,8 @@ pub fn put_form(props: &Props) -> Html {
     let key_ref = use_node_ref();
     let data_ref = use_node_ref();
     let ehk_ref = use_node_ref();
+    crate::ui::inputs::use_input_value(&key_ref, "user-1".to_string());
+    crate::ui::inputs::use_input_value(&data_ref, "hello kinesis".to_string());
 
     let onsubmit = {
         let (h, cb) = (props.pg.clone(), props.on_change.clone());
@@ -85,11 +87,11 @@ pub fn put_form(props: &Props) -> Html {
             <form data-testid="put-form" {onsubmit} class="form">
                 <label>
                     <span>{ "Partition key" }</span>
-                    <input ref={key_ref} data-testid="put-key" type="text" value="user-1" maxlength="300" required=false />
+                    <input ref={key_ref} data-testid="put-key" type="text" maxlength="300" />
                 </label>
                 <label>
                     <span>{ "Data" }</span>
-                    <input ref={data_ref} data-testid="put-data" type="text" value="hello kinesis" />
+                    <input ref={data_ref} data-testid="put-data" type="text" />
                 </label>
                 <label>
                     <span>{ "Explicit hash key " }<em>{ "(optional, decimal)" }</em></span>

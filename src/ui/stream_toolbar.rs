@@ -55,6 +55,11 @@ pub fn stream_toolbar(props: &Props) -> Html {
         _ => false,
     };
     drop(pg);
+    crate::ui::inputs::use_input_value(&target_ref, open.to_string());
+    crate::ui::inputs::use_input_value(&retention_ref, retention.to_string());
+    // The create form mounts when `creating` turns true; its defaults are written then.
+    crate::ui::inputs::use_input_value(&name_ref, if *creating { "events" } else { "" }.to_string());
+    crate::ui::inputs::use_input_value(&count_ref, if *creating { "2" } else { "" }.to_string());
 
     let h = props.pg.clone();
     let cb = props.on_change.clone();
@@ -179,11 +184,11 @@ pub fn stream_toolbar(props: &Props) -> Html {
                 </button>
                 <span class="sep"></span>
                 <label class="inline"><span>{ "Shards" }</span>
-                    <input ref={target_ref} data-testid="target-shards" type="number" min="1" max="500" value={open.to_string()} class="tiny" />
+                    <input ref={target_ref} data-testid="target-shards" type="number" min="1" max="500" class="tiny" />
                 </label>
                 <button class="btn small" data-testid="update-shard-count" onclick={do_update_count}>{ "UpdateShardCount" }</button>
                 <label class="inline"><span>{ "Retention h" }</span>
-                    <input ref={retention_ref} data-testid="retention-hours" type="number" min="24" max="8760" value={retention.to_string()} class="tiny" />
+                    <input ref={retention_ref} data-testid="retention-hours" type="number" min="24" max="8760" class="tiny" />
                 </label>
                 <button class="btn small" data-testid="retention-apply" onclick={do_retention}>{ "Apply" }</button>
                 <span class="spacer"></span>
@@ -192,7 +197,7 @@ pub fn stream_toolbar(props: &Props) -> Html {
             if *creating {
                 <form class="toolbar-row create" onsubmit={do_create} data-testid="create-stream-form">
                     <label class="inline"><span>{ "StreamName" }</span>
-                        <input ref={name_ref} data-testid="create-name" type="text" value="events" maxlength="128" />
+                        <input ref={name_ref} data-testid="create-name" type="text" maxlength="128" />
                     </label>
                     <label class="inline"><span>{ "Mode" }</span>
                         <select ref={mode_ref} data-testid="create-mode">
@@ -201,7 +206,7 @@ pub fn stream_toolbar(props: &Props) -> Html {
                         </select>
                     </label>
                     <label class="inline"><span>{ "ShardCount" }</span>
-                        <input ref={count_ref} data-testid="create-count" type="number" min="1" max="64" value="2" class="tiny" />
+                        <input ref={count_ref} data-testid="create-count" type="number" min="1" max="64" class="tiny" />
                     </label>
                     <button class="btn small primary" type="submit" data-testid="create-submit">{ "CreateStream" }</button>
                 </form>
