@@ -2,7 +2,10 @@
 
 use yew::prelude::*;
 
+use crate::ui::cost_panel::CostPanel;
 use crate::ui::iterators_panel::IteratorsPanel;
+use crate::ui::lineage_panel::LineagePanel;
+use crate::ui::metrics_panel::MetricsPanel;
 use crate::ui::playground::Handle;
 use crate::ui::records_table::RecordsTable;
 
@@ -13,16 +16,25 @@ pub enum Tab {
     Records,
     /// Shard iterators and GetRecords pages.
     Iterators,
+    /// CloudWatch-style metric charts.
+    Metrics,
+    /// Resharding lineage graph.
+    Lineage,
+    /// Cost meter.
+    Cost,
 }
 
 impl Tab {
     /// Every tab.
-    pub const ALL: [Tab; 2] = [Tab::Records, Tab::Iterators];
+    pub const ALL: [Tab; 5] = [Tab::Records, Tab::Iterators, Tab::Metrics, Tab::Lineage, Tab::Cost];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Records => "Records",
             Tab::Iterators => "Iterators & GetRecords",
+            Tab::Metrics => "Metrics",
+            Tab::Lineage => "Lineage",
+            Tab::Cost => "Cost",
         }
     }
 
@@ -30,6 +42,9 @@ impl Tab {
         match self {
             Tab::Records => "records",
             Tab::Iterators => "iterators",
+            Tab::Metrics => "metrics",
+            Tab::Lineage => "lineage",
+            Tab::Cost => "cost",
         }
     }
 }
@@ -52,6 +67,9 @@ pub fn bottom_tabs(props: &Props) -> Html {
     let body = match *active {
         Tab::Records => html! { <RecordsTable pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
         Tab::Iterators => html! { <IteratorsPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
+        Tab::Metrics => html! { <MetricsPanel pg={props.pg.clone()} version={props.version} /> },
+        Tab::Lineage => html! { <LineagePanel pg={props.pg.clone()} version={props.version} /> },
+        Tab::Cost => html! { <CostPanel pg={props.pg.clone()} version={props.version} /> },
     };
     html! {
         <div class="tabs">
