@@ -31,6 +31,19 @@ pub struct SecondStats {
     pub read_throttled: u64,
     /// Largest iterator age seen, ms: `GetRecords.IteratorAgeMilliseconds` (Maximum).
     pub iterator_age_max_ms: u64,
+    /// Successful SubscribeToShard calls: `SubscribeToShard.Success` (§1.14).
+    pub subscribe_success: u64,
+    /// SubscribeToShard calls refused for the call rate or an active subscription (§1.13):
+    /// `SubscribeToShard.RateExceeded` (§1.14).
+    pub subscribe_rate_exceeded: u64,
+    /// Events pushed to subscriptions: `SubscribeToShardEvent.Success` (§1.14).
+    pub efo_events: u64,
+    /// Records pushed to subscriptions: `SubscribeToShardEvent.Records` (§1.14).
+    pub efo_records: u64,
+    /// Bytes pushed to subscriptions: `SubscribeToShardEvent.Bytes` (§1.14).
+    pub efo_bytes: u64,
+    /// Largest `MillisBehindLatest` pushed: `SubscribeToShardEvent.MillisBehindLatest` (§1.14).
+    pub efo_millis_behind_max: u64,
 }
 
 /// A metric the playground records, by its CloudWatch name.
@@ -52,11 +65,23 @@ pub enum Metric {
     GetRecordsSuccess,
     /// `GetRecords.IteratorAgeMilliseconds` (stream) / `IteratorAgeMilliseconds` (shard).
     IteratorAgeMilliseconds,
+    /// `SubscribeToShard.Success`.
+    SubscribeToShardSuccess,
+    /// `SubscribeToShard.RateExceeded`.
+    SubscribeToShardRateExceeded,
+    /// `SubscribeToShardEvent.Success`.
+    SubscribeToShardEventSuccess,
+    /// `SubscribeToShardEvent.Records`.
+    SubscribeToShardEventRecords,
+    /// `SubscribeToShardEvent.Bytes`.
+    SubscribeToShardEventBytes,
+    /// `SubscribeToShardEvent.MillisBehindLatest` (Maximum per second).
+    SubscribeToShardEventMillisBehindLatest,
 }
 
 impl Metric {
     /// Every metric with the names CloudWatch accepts for it (stream-level name first).
-    pub const ALL: [(Metric, &'static [&'static str], &'static str); 8] = [
+    pub const ALL: [(Metric, &'static [&'static str], &'static str); 14] = [
         (Metric::IncomingBytes, &["IncomingBytes"], "Bytes"),
         (Metric::IncomingRecords, &["IncomingRecords"], "Count"),
         (Metric::WriteProvisionedThroughputExceeded, &["WriteProvisionedThroughputExceeded"], "Count"),
@@ -69,6 +94,16 @@ impl Metric {
             &["GetRecords.IteratorAgeMilliseconds", "IteratorAgeMilliseconds"],
             "Milliseconds",
         ),
+        (Metric::SubscribeToShardSuccess, &["SubscribeToShard.Success"], "Count"),
+        (Metric::SubscribeToShardRateExceeded, &["SubscribeToShard.RateExceeded"], "Count"),
+        (Metric::SubscribeToShardEventSuccess, &["SubscribeToShardEvent.Success"], "Count"),
+        (Metric::SubscribeToShardEventRecords, &["SubscribeToShardEvent.Records"], "Count"),
+        (Metric::SubscribeToShardEventBytes, &["SubscribeToShardEvent.Bytes"], "Bytes"),
+        (
+            Metric::SubscribeToShardEventMillisBehindLatest,
+            &["SubscribeToShardEvent.MillisBehindLatest"],
+            "Milliseconds",
+        ),
     ];
 
     /// Looks a metric up by CloudWatch name.
@@ -78,7 +113,7 @@ impl Metric {
 
     /// Whether the metric aggregates by maximum (ages) rather than by sum (counts, bytes).
     pub fn is_gauge(self) -> bool {
-        self == Metric::IteratorAgeMilliseconds
+        matches!(self, Metric::IteratorAgeMilliseconds | Metric::SubscribeToShardEventMillisBehindLatest)
     }
 
     /// This metric's value in one second's stats.
@@ -92,6 +127,12 @@ impl Metric {
             Metric::OutgoingRecords => s.outgoing_records,
             Metric::GetRecordsSuccess => s.get_records_calls,
             Metric::IteratorAgeMilliseconds => s.iterator_age_max_ms,
+            Metric::SubscribeToShardSuccess => s.subscribe_success,
+            Metric::SubscribeToShardRateExceeded => s.subscribe_rate_exceeded,
+            Metric::SubscribeToShardEventSuccess => s.efo_events,
+            Metric::SubscribeToShardEventRecords => s.efo_records,
+            Metric::SubscribeToShardEventBytes => s.efo_bytes,
+            Metric::SubscribeToShardEventMillisBehindLatest => s.efo_millis_behind_max,
         }
     }
 }
