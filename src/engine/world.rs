@@ -63,6 +63,9 @@ pub enum Event {
         /// same name ignores it).
         created_ms: VirtualMs,
     },
+    /// Enhanced fan-out: a consumer becomes ACTIVE or disappears, or a subscription delivers its
+    /// next `SubscribeToShardEvent` (§1.13; `kinesis::consumer`).
+    Efo(crate::engine::kinesis::consumer::EfoEvent),
 }
 
 /// The simulated world.
@@ -116,7 +119,19 @@ impl World {
 
     /// Schedules `event` at `due` (never earlier than now).
     pub fn schedule(&mut self, due: VirtualMs, event: Event) {
+        self.flush_efo_wakeups();
         self.scheduler.schedule(due.max(self.now), event);
+    }
+
+    /// Moves the deliveries the write path requested for enhanced fan-out subscriptions into the
+    /// scheduler, in request order (`kinesis::consumer`). Runs before anything else is scheduled
+    /// and before every event, so their order is the order of the writes, however time advances.
+    fn flush_efo_wakeups(&mut self) {
+        if self.kinesis.efo.has_wakeups() {
+            for (due, event) in self.kinesis.efo.take_wakeups() {
+                self.scheduler.schedule(due.max(self.now), event);
+            }
+        }
     }
 
     /// Number of pending events.
@@ -130,6 +145,7 @@ impl World {
         if t < self.now {
             return;
         }
+        self.flush_efo_wakeups();
         while let Some((due, event)) = self.scheduler.pop_due(t) {
             self.kinesis.accrue_usage(due - self.now);
             self.now = due;
@@ -167,10 +183,14 @@ impl World {
             Event::StreamUpdateComplete { stream, created_ms } => {
                 crate::engine::kinesis::reshard::complete_update(self, &stream, created_ms);
                 crate::engine::kinesis::on_demand::ensure_scheduled(self, &stream);
+                crate::engine::kinesis::consumer::on_shards_closed(self, &stream);
             }
             Event::OnDemandCheck { stream, created_ms } => {
                 crate::engine::kinesis::on_demand::check(self, &stream, created_ms);
+                crate::engine::kinesis::consumer::on_shards_closed(self, &stream);
             }
+            Event::Efo(event) => crate::engine::kinesis::consumer::on_event(self, event),
         }
+        self.flush_efo_wakeups();
     }
 }

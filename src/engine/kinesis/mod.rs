@@ -4,6 +4,7 @@
 //! calls on it and AWS-shaped responses out of it.
 
 pub mod actions;
+pub mod consumer;
 pub mod cost;
 pub mod hash_key;
 pub mod iterator;
@@ -63,6 +64,8 @@ pub struct Kinesis {
     pub metrics: metrics::Metrics,
     /// Billable usage per stream, for the cost meter.
     usage: BTreeMap<String, cost::StreamUsage>,
+    /// Enhanced fan-out consumers and subscriptions (§1.13; `consumer.rs`).
+    pub efo: consumer::Efo,
 }
 
 impl Kinesis {
@@ -137,6 +140,9 @@ impl Kinesis {
                     s.mode == stream::StreamMode::OnDemand,
                     s.retention_hours > limits::DEFAULT_RETENTION_HOURS,
                 );
+                // EFO consumer-shard-hours: ACTIVE consumers × open shards (§1.13 "Cost").
+                let efo = self.efo.active_consumer_count(name) as u64;
+                u.efo_consumer_shard_ms += dt * efo * s.open_shard_count() as u64;
             }
         }
     }
@@ -151,6 +157,7 @@ impl Kinesis {
     /// Removes a stream.
     pub fn remove(&mut self, name: &str) -> Option<Stream> {
         self.throughput.remove(name);
+        self.efo.remove_stream(name);
         self.usage.remove(name);
         self.streams.remove(name)
     }
@@ -225,6 +232,8 @@ impl Kinesis {
         };
         let shard = stream.shard_at_mut(pos);
         let sequence_number = shard.append(now, unix_ms / 1000, hash_key, partition_key, data);
+        // Subscriptions on this shard get a delivery when the record becomes visible (§1.13).
+        self.efo.note_append(stream_name, shard_index, now);
         Ok(PutOutcome { shard_index: shard.index(), sequence_number, hash_key })
     }
 }
