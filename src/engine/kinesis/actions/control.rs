@@ -123,9 +123,19 @@ pub fn create_stream(world: &mut World, req: Request<'_>) -> Result<Value, ApiEr
 /// DeleteStream.
 pub fn delete_stream(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     req.deny_unknown(&["StreamName", "StreamARN", "EnforceConsumerDeletion"])?;
-    let _ = req.opt_bool("EnforceConsumerDeletion")?;
+    let enforce = req.opt_bool("EnforceConsumerDeletion")?.unwrap_or(false);
     let name = existing_stream(world, &req)?.name().to_string();
     let now = world.now();
+    // §1.11: registered EFO consumers block the delete unless EnforceConsumerDeletion is true.
+    let consumers = world.kinesis.efo.live_consumer_count(&name);
+    if consumers > 0 {
+        if !enforce {
+            return Err(ApiError::in_use(format!(
+                "Stream {name} under account {ACCOUNT_ID} has {consumers} registered consumers; deregister them or set EnforceConsumerDeletion (§1.11)."
+            )));
+        }
+        world.kinesis.efo.delete_stream_consumers(&name, now);
+    }
     if let Some(s) = world.kinesis.stream_mut(&name) {
         if s.status == StreamStatus::Deleting {
             return Err(ApiError::in_use(format!("Stream {name} under account {ACCOUNT_ID} is already DELETING.")));
@@ -188,7 +198,7 @@ pub fn describe_stream_summary(world: &mut World, req: Request<'_>) -> Result<Va
             "EnhancedMonitoring": enhanced_monitoring(),
             "EncryptionType": "NONE",
             "OpenShardCount": stream.open_shard_count(),
-            "ConsumerCount": 0,
+            "ConsumerCount": world.kinesis.efo.consumer_count(stream.name()),
             "MaxRecordSizeInKiB": stream.max_record_size_kib,
         }
     }))

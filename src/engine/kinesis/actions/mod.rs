@@ -1,5 +1,6 @@
 //! The Kinesis API actions, one file per group, and the action table the dispatcher uses.
 
+pub mod consumers;
 pub mod control;
 pub mod get_records;
 pub mod put;
@@ -37,6 +38,11 @@ pub const ACTIONS: &[&str] = &[
     "AddTagsToStream",
     "ListTagsForStream",
     "RemoveTagsFromStream",
+    "RegisterStreamConsumer",
+    "DeregisterStreamConsumer",
+    "DescribeStreamConsumer",
+    "ListStreamConsumers",
+    "SubscribeToShard",
 ];
 
 /// Runs one Kinesis action.
@@ -62,6 +68,11 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "AddTagsToStream" => tags::add_tags_to_stream(world, req),
         "ListTagsForStream" => tags::list_tags_for_stream(world, req),
         "RemoveTagsFromStream" => tags::remove_tags_from_stream(world, req),
+        "RegisterStreamConsumer" => consumers::register_stream_consumer(world, req),
+        "DeregisterStreamConsumer" => consumers::deregister_stream_consumer(world, req),
+        "DescribeStreamConsumer" => consumers::describe_stream_consumer(world, req),
+        "ListStreamConsumers" => consumers::list_stream_consumers(world, req),
+        "SubscribeToShard" => consumers::subscribe_to_shard(world, req),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
             format!("kinesis has no action '{other}'; supported: {}", ACTIONS.join(", ")),
