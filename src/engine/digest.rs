@@ -54,6 +54,11 @@ pub fn world_digest(world: &World) -> String {
     for (az, until) in world.faults.az_outages(world.now()) {
         h.update(format!("az_down={az};{until};"));
     }
+    // Enhanced fan-out consumers, subscriptions and their event buffers (§1.13); hashed only when
+    // any exist, so digests of worlds without them are unchanged.
+    if !world.kinesis.efo.is_empty() {
+        h.update(world.kinesis.efo.digest_text());
+    }
     let bytes = h.finalize();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

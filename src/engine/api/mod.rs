@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod playground;
+pub mod playground_efo;
 pub mod request;
 
 use serde_json::Value;

@@ -21,6 +21,8 @@ pub const ACTIONS: &[&str] = &[
     "InjectFault",
     "ClearFaults",
     "ListFaults",
+    "ReadSubscriptionEvents",
+    "ListSubscriptions",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -56,6 +58,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
             req.deny_unknown(&[])?;
             world.faults.clear();
             Ok(list_faults(world))
+        }
+        "ReadSubscriptionEvents" | "ListSubscriptions" => {
+            crate::engine::api::playground_efo::dispatch(world, action, req)
         }
         "ListFaults" => {
             req.deny_unknown(&[])?;
