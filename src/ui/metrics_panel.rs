@@ -394,7 +394,18 @@ fn chart(c: &Chart, shard_level: bool, p: Period, start_s: i64) -> Html {
         Some(_) => 0,
         None => n.saturating_sub(1),
     };
-    let last = c.values.get(last_complete).copied().flatten();
+    let gauge = spec.metric.is_gauge();
+    // Counts: the last complete period (0 when nothing happened). The gauge has datapoints only
+    // where GetRecords was called, so its current value is the latest datapoint, as CloudWatch
+    // shows it.
+    let last = if gauge {
+        c.values[..=last_complete.min(n.saturating_sub(1))]
+            .iter()
+            .rev()
+            .find_map(|v| *v)
+    } else {
+        c.values.get(last_complete).copied().flatten()
+    };
     let data_max = c.values.iter().flatten().copied().max().unwrap_or(0);
     let has_data = c.values.iter().any(Option::is_some);
     // The quota counts in the scale only when the data comes within a fifth of it; otherwise the
@@ -407,7 +418,6 @@ fn chart(c: &Chart, shard_level: bool, p: Period, start_s: i64) -> Html {
     let slot_w = pw / n as f64;
     let x_of = |i: usize| ML + i as f64 * slot_w;
     let ps = p.seconds() as i64;
-    let gauge = spec.metric.is_gauge();
     let throttle = matches!(
         spec.metric,
         Metric::WriteProvisionedThroughputExceeded | Metric::ReadProvisionedThroughputExceeded
@@ -429,24 +439,23 @@ fn chart(c: &Chart, shard_level: bool, p: Period, start_s: i64) -> Html {
         .collect();
 
     let marks: Html = if gauge {
-        // A polyline through the datapoints, broken where there is none.
+        // A line through the datapoints (periods without GetRecords calls have none), with a dot
+        // on each so that isolated datapoints show too.
         let mut d = String::new();
-        let mut pen_down = false;
         let mut dots = Vec::new();
         for (i, v) in c.values.iter().enumerate() {
-            match v {
-                Some(v) => {
-                    let (x, y) = (x_of(i) + slot_w / 2.0, y_of(*v as f64));
-                    d.push_str(&format!(
-                        "{}{x:.1} {y:.1} ",
-                        if pen_down { "L" } else { "M" }
-                    ));
-                    pen_down = true;
-                    if p == Period::Minute {
-                        dots.push(html! { <circle class="dot" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="1.8" /> });
-                    }
-                }
-                None => pen_down = false,
+            if let Some(v) = v {
+                let (x, y) = (x_of(i) + slot_w / 2.0, y_of(*v as f64));
+                d.push_str(&format!(
+                    "{}{x:.1} {y:.1} ",
+                    if d.is_empty() { "M" } else { "L" }
+                ));
+                let t = start_s + i as i64 * ps;
+                dots.push(html! {
+                    <circle class="dot" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="2">
+                        <title>{ format!("{}: {}", t_label(t), fmt_value(*v, unit)) }</title>
+                    </circle>
+                });
             }
         }
         html! { <g><path class="line" d={d} />{ for dots }</g> }
@@ -481,7 +490,7 @@ fn chart(c: &Chart, shard_level: bool, p: Period, start_s: i64) -> Html {
             html! {
                 <g class="quota">
                     <line x1={ML.to_string()} x2={(W - MR).to_string()} y1={y.to_string()} y2={y.to_string()} />
-                    <text x={(W - MR - 2.0).to_string()} y={(y - 3.0).to_string()} text-anchor="end">{ label }</text>
+                    <text x={(ML + 4.0).to_string()} y={(y - 3.0).to_string()} text-anchor="start">{ label }</text>
                 </g>
             }
         } else {
@@ -493,9 +502,24 @@ fn chart(c: &Chart, shard_level: bool, p: Period, start_s: i64) -> Html {
         }
     });
 
-    // Time axis: both ends and the middle, as virtual times.
+    // Time axis: both ends and the middle, as virtual times; while the window still reaches
+    // before t = 0, the start of virtual time is marked instead of a negative start.
     let end_t = start_s + n as i64 * ps;
-    let x_labels: Vec<Html> = [(0usize, "start"), (n / 2, "middle"), (n, "end")]
+    let mut ticks: Vec<(usize, &str)> = vec![(n / 2, "middle"), (n, "end")];
+    if start_s >= 0 {
+        ticks.insert(0, (0, "start"));
+    } else {
+        let zero = (-start_s / ps) as usize;
+        let clear = |i: usize| {
+            ticks
+                .iter()
+                .all(|(k, _)| (*k as f64 - i as f64).abs() * slot_w > 70.0)
+        };
+        if zero < n && clear(zero) {
+            ticks.insert(0, (zero, "start"));
+        }
+    }
+    let x_labels: Vec<Html> = ticks
         .iter()
         .filter_map(|(i, anchor)| {
             let t = start_s + *i as i64 * ps;
@@ -504,7 +528,10 @@ fn chart(c: &Chart, shard_level: bool, p: Period, start_s: i64) -> Html {
             }
             let x = x_of(*i);
             Some(html! {
-                <text class="axis" x={x.to_string()} y={(H - 6.0).to_string()} text-anchor={*anchor}>{ t_label(t) }</text>
+                <g>
+                    <line class="grid" x1={x.to_string()} x2={x.to_string()} y1={(MT + ph).to_string()} y2={(MT + ph + 3.0).to_string()} />
+                    <text class="axis" x={x.to_string()} y={(H - 6.0).to_string()} text-anchor={*anchor}>{ t_label(t) }</text>
+                </g>
             })
         })
         .collect();
