@@ -7,6 +7,7 @@ mod api_console;
 mod app;
 mod az_strip;
 mod cost_panel;
+mod efo_panel;
 mod format;
 mod inputs;
 mod inspector;

@@ -141,6 +141,10 @@ pub struct Playground {
     pub lane_labels: Vec<(f64, f64, u32)>,
     /// Geometry of the ruler for clicks: (x0, width, y top, y bottom).
     pub ruler_geometry: (f64, f64, f64, f64),
+    /// Iterator cursor handles drawn last frame: (x, y, iterator id, shard, records before view).
+    pub cursor_handles: Vec<(f64, f64, u32, u32)>,
+    /// An iterator cursor being dragged: (iterator id, current x).
+    pub dragging: Option<(u32, f64)>,
     /// Next iterator number.
     pub next_iterator_id: u32,
 }
@@ -166,6 +170,8 @@ impl Playground {
             merge_pick: Vec::new(),
             lane_labels: Vec::new(),
             ruler_geometry: (0.0, 0.0, 0.0, 0.0),
+            cursor_handles: Vec::new(),
+            dragging: None,
         }
     }
 
@@ -231,6 +237,29 @@ impl Playground {
             pages: Vec::new(),
             total_records: 0,
         });
+        Ok(())
+    }
+
+    /// Moves iterator `id` to the record with `seq` (a dragged cursor): a new GetShardIterator
+    /// AT_SEQUENCE_NUMBER replaces its token; the iterator keeps its number and history.
+    pub fn move_iterator(&mut self, id: u32, seq: &str) -> Result<(), ApiError> {
+        let Some(pos) = self.iterators.iter().position(|i| i.id == id) else { return Ok(()) };
+        let (stream, shard) = (self.iterators[pos].stream.clone(), self.iterators[pos].shard);
+        let out = self.call(
+            "kinesis",
+            "GetShardIterator",
+            serde_json::json!({
+                "StreamName": stream,
+                "ShardId": crate::engine::kinesis::shard::shard_id(shard),
+                "ShardIteratorType": "AT_SEQUENCE_NUMBER",
+                "StartingSequenceNumber": seq,
+            }),
+        )?;
+        let now = self.session.world().now();
+        let it = &mut self.iterators[pos];
+        it.token = out["ShardIterator"].as_str().map(str::to_string);
+        it.kind = "AT_SEQUENCE_NUMBER (dragged)".into();
+        it.issued_at = now;
         Ok(())
     }
 

@@ -53,8 +53,61 @@ pub fn stream_canvas(props: &Props) -> Html {
             }
         })
     };
+    let onmousedown = {
+        let h = props.pg.clone();
+        Callback::from(move |e: MouseEvent| {
+            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+            let mut pg = h.0.borrow_mut();
+            let grab = pg
+                .cursor_handles
+                .iter()
+                .find(|(cx, cy, _, _)| (x - cx).abs() <= 8.0 && (y - cy).abs() <= 10.0)
+                .map(|c| c.2);
+            if let Some(id) = grab {
+                pg.dragging = Some((id, x));
+                e.prevent_default();
+            }
+        })
+    };
+    let onmousemove = {
+        let h = props.pg.clone();
+        Callback::from(move |e: MouseEvent| {
+            let mut pg = h.0.borrow_mut();
+            if let Some((id, _)) = pg.dragging {
+                pg.dragging = Some((id, f64::from(e.offset_x())));
+            }
+        })
+    };
+    let onmouseup = {
+        let (h, cb) = (props.pg.clone(), props.on_change.clone());
+        Callback::from(move |e: MouseEvent| {
+            let mut pg = h.0.borrow_mut();
+            let Some((id, _)) = pg.dragging.take() else { return };
+            let x = f64::from(e.offset_x());
+            // The record under the drop point, in the dragged iterator's lane.
+            let Some(shard) = pg.iterators.iter().find(|i| i.id == id).map(|i| i.shard) else { return };
+            let target = pg
+                .hit_boxes
+                .iter()
+                .filter(|b| b.record.shard == shard)
+                .min_by(|a, b| (a.x - x).abs().total_cmp(&(b.x - x).abs()))
+                .map(|b| b.record.clone());
+            if let Some(r) = target {
+                let world = pg.session.world();
+                let seq = world.kinesis.stream(&r.stream).and_then(|s| s.shard(r.shard)).and_then(|sh| {
+                    let rec = sh.records().iter().find(|x| x.seq_index == r.seq_index)?;
+                    Some(sh.sequence_number(rec.seq_index, world.epoch().to_unix_ms(rec.arrival_ms) / 1000).to_decimal())
+                });
+                if let Some(seq) = seq {
+                    let _ = pg.move_iterator(id, &seq);
+                }
+            }
+            drop(pg);
+            cb.emit(());
+        })
+    };
     html! {
-        <canvas ref={props.canvas.clone()} class="stream-canvas" data-testid="stream-canvas" {onclick}
+        <canvas ref={props.canvas.clone()} class="stream-canvas" data-testid="stream-canvas" {onclick} {onmousedown} {onmousemove} {onmouseup}
             role="img" aria-label="Shard lanes: each record is a block in its shard's lane, in sequence order; the ruler on top shows the hash-key range of each shard. Click the ruler to choose a split point, a lane label to pick shards to merge, a record to inspect it." />
     }
 }
@@ -175,10 +228,13 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
         draw_marker(&ctx, &theme, x_of(h, x0, width), css_w, &format!("MD5(\"{label}\")"), theme.accent);
     }
 
+    draw_retention_window(&ctx, &theme, stream, now, css_w);
+
     // Lanes.
     let capacity = ((width + CELL_GAP) / (CELL_W + CELL_GAP)).floor().max(1.0) as usize;
     let retention_ms = u64::from(stream.retention_hours) * 3_600_000;
     let secret = iterator_secret(world);
+    let mut handles = Vec::new();
     for (lane, shard) in stream.shards().iter().enumerate() {
         let y = LANES_TOP + lane as f64 * (LANE_H + LANE_GAP);
         labels.push((y, y + LANE_H, shard.index()));
@@ -210,8 +266,8 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
         let _ = ctx.fill_text(&format!("shard {}", shard.index()), 12.0, y + 16.0);
         ctx.set_font("11px system-ui, sans-serif");
         ctx.set_fill_style_str(theme.muted);
-        let sub = lane_subtitle(shard, now, retention_ms);
-        let _ = ctx.fill_text(&sub, 12.0, y + 30.0);
+        let (sub, trim) = lane_subtitle(shard, now, retention_ms);
+        let _ = ctx.fill_text(&sub, 12.0, y + 29.0);
         if throttled {
             ctx.set_fill_style_str(THROTTLE_RED);
             ctx.set_font("700 10px system-ui, sans-serif");
@@ -220,6 +276,9 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
             ctx.set_fill_style_str(theme.accent);
             ctx.set_font("700 10px system-ui, sans-serif");
             let _ = ctx.fill_text("HOT SHARD", 12.0, y + 41.0);
+        } else if let Some(trim) = trim {
+            ctx.set_font("10px system-ui, sans-serif");
+            let _ = ctx.fill_text(&trim, 12.0, y + 41.0);
         }
         draw_meter(&ctx, &theme, LABEL_W - 32.0, y + 5.0, LANE_H - 4.0, write_use, "W");
         draw_meter(&ctx, &theme, LABEL_W - 19.0, y + 5.0, LANE_H - 4.0, read_use, "R");
@@ -261,6 +320,11 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
             let behind_view = idx < skip;
             let slot = idx.saturating_sub(skip) as f64;
             let x = (x0 + slot * (CELL_W + CELL_GAP) - CELL_GAP / 2.0).min(x0 + width);
+            let x = match pg.dragging {
+                Some((id, dx)) if id == it.id => dx.clamp(x0, x0 + width),
+                _ => x,
+            };
+            handles.push((x, y + LANE_H + 6.0, it.id, shard.index()));
             let expired = now.saturating_sub(it.issued_at) > ITERATOR_TTL_MS;
             let color = if expired || it.token.is_none() { theme.muted } else { theme.accent };
             ctx.set_stroke_style_str(color);
@@ -287,18 +351,17 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
     }
     pg.hit_boxes = boxes;
     pg.lane_labels = labels;
+    pg.cursor_handles = handles;
 }
 
-fn lane_subtitle(shard: &Shard, now: u64, retention_ms: u64) -> String {
+fn lane_subtitle(shard: &Shard, now: u64, retention_ms: u64) -> (String, Option<String>) {
     let n = shard.records().len();
     let state = if shard.state() == ShardState::Closed { "closed · " } else { "" };
-    match shard.records().front() {
-        Some(oldest) => {
-            let trims_in = (oldest.arrival_ms + retention_ms).saturating_sub(now);
-            format!("{state}{n} rec · trim in {}", short_duration(trims_in))
-        }
-        None => format!("{state}{n} records"),
-    }
+    let trim = shard.records().front().map(|oldest| {
+        let trims_in = (oldest.arrival_ms + retention_ms).saturating_sub(now);
+        format!("oldest trims in {}", short_duration(trims_in))
+    });
+    (format!("{state}{n} records"), trim)
 }
 
 fn short_duration(ms: u64) -> String {
@@ -368,4 +431,37 @@ fn draw_marker(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x: f64, css_
     let est = label.chars().count() as f64 * 6.5;
     let tx = if x + 8.0 + est > css_w { x - 8.0 - est } else { x + 8.0 };
     let _ = ctx.fill_text(label, tx, RULER_TOP - 13.0);
+}
+
+/// A strip on the right of the header: the retention window `[now − retention, now]` with each
+/// shard's oldest retained record, so the trim horizon visibly moves with virtual time.
+fn draw_retention_window(
+    ctx: &CanvasRenderingContext2d,
+    theme: &CanvasTheme,
+    stream: &crate::engine::kinesis::stream::Stream,
+    now: u64,
+    css_w: f64,
+) {
+    let retention_ms = u64::from(stream.retention_hours) * 3_600_000;
+    let (w, x1, y) = (220.0, css_w - RIGHT_PAD, 4.0);
+    let x0 = x1 - w;
+    ctx.set_fill_style_str(theme.lane);
+    ctx.fill_rect(x0, y, w, 10.0);
+    let start = now.saturating_sub(retention_ms);
+    for shard in stream.shards() {
+        if let Some(oldest) = shard.records().front() {
+            let f = (oldest.arrival_ms.saturating_sub(start)) as f64 / retention_ms.max(1) as f64;
+            ctx.set_fill_style_str(shard_color(shard.index()));
+            ctx.fill_rect(x0 + f.clamp(0.0, 1.0) * w - 1.0, y - 1.0, 2.0, 12.0);
+        }
+    }
+    ctx.set_fill_style_str(THROTTLE_RED);
+    ctx.fill_rect(x0, y - 2.0, 2.0, 14.0);
+    ctx.set_font("10px system-ui, sans-serif");
+    ctx.set_fill_style_str(theme.muted);
+    let _ = ctx.fill_text(
+        &format!("trim horizon ◀ retention {} h ▶ now", stream.retention_hours),
+        x0,
+        y + 22.0,
+    );
 }

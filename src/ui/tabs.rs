@@ -16,6 +16,8 @@ pub enum Tab {
     Records,
     /// Shard iterators and GetRecords pages.
     Iterators,
+    /// Enhanced fan-out consumers beside shared throughput.
+    FanOut,
     /// CloudWatch-style metric charts.
     Metrics,
     /// Resharding lineage graph.
@@ -26,12 +28,13 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab.
-    pub const ALL: [Tab; 5] = [Tab::Records, Tab::Iterators, Tab::Metrics, Tab::Lineage, Tab::Cost];
+    pub const ALL: [Tab; 6] = [Tab::Records, Tab::Iterators, Tab::FanOut, Tab::Metrics, Tab::Lineage, Tab::Cost];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Records => "Records",
             Tab::Iterators => "Iterators & GetRecords",
+            Tab::FanOut => "Fan-out (EFO)",
             Tab::Metrics => "Metrics",
             Tab::Lineage => "Lineage",
             Tab::Cost => "Cost",
@@ -42,6 +45,7 @@ impl Tab {
         match self {
             Tab::Records => "records",
             Tab::Iterators => "iterators",
+            Tab::FanOut => "efo",
             Tab::Metrics => "metrics",
             Tab::Lineage => "lineage",
             Tab::Cost => "cost",
@@ -67,6 +71,7 @@ pub fn bottom_tabs(props: &Props) -> Html {
     let body = match *active {
         Tab::Records => html! { <RecordsTable pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
         Tab::Iterators => html! { <IteratorsPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
+        Tab::FanOut => html! { <crate::ui::efo_panel::EfoPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
         Tab::Metrics => html! { <MetricsPanel pg={props.pg.clone()} version={props.version} /> },
         Tab::Lineage => html! { <LineagePanel pg={props.pg.clone()} version={props.version} /> },
         Tab::Cost => html! { <CostPanel pg={props.pg.clone()} version={props.version} /> },

@@ -54,6 +54,14 @@ pub fn time_controls(props: &Props) -> Html {
             }
         })
     };
+    let skip = |ms: u64| {
+        let (h, cb) = (props.pg.clone(), props.on_change.clone());
+        Callback::from(move |_| {
+            // A dispatcher call, so the jump is in the action log and replays exactly.
+            let _ = h.0.borrow_mut().call("playground", "AdvanceTime", serde_json::json!({ "Milliseconds": ms }));
+            cb.emit(());
+        })
+    };
     let reset = {
         let cb = props.on_reset.clone();
         Callback::from(move |_| cb.emit(()))
@@ -71,6 +79,8 @@ pub fn time_controls(props: &Props) -> Html {
                 title={format!("Advance {STEP_MS} ms of virtual time")} disabled={running}>
                 { format!("Step +{STEP_MS} ms") }
             </button>
+            <button class="btn ghost" data-testid="skip-1m" onclick={skip(60_000)} title="AdvanceTime by 1 minute of virtual time">{ "+1 min" }</button>
+            <button class="btn ghost" data-testid="skip-1h" onclick={skip(3_600_000)} title="AdvanceTime by 1 hour of virtual time (the producer keeps writing meanwhile)">{ "+1 h" }</button>
             <label class="speed">
                 <span>{ "Speed" }</span>
                 <select data-testid="speed" onchange={on_speed}>
