@@ -840,16 +840,12 @@ impl Kinesis {
         now: VirtualMs,
         epoch: Epoch,
     ) -> Option<(VirtualMs, Event)> {
-        let Some(ch) = self.efo.channels.get_mut(&id) else {
-            return None;
-        };
+        let ch = self.efo.channels.get_mut(&id)?;
         if ch.generation != generation {
             return None; // stale: rescheduled, replaced or ended since
         }
         ch.wake_due = None;
-        let Some(sub) = ch.subscription.as_mut().filter(|s| s.is_active()) else {
-            return None;
-        };
+        let sub = ch.subscription.as_mut().filter(|s| s.is_active())?;
         if now >= sub.expires_ms {
             self.efo.end_subscription(id, now, EndReason::Expired);
             return None;
