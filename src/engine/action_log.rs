@@ -61,7 +61,10 @@ pub struct Session {
 impl Session {
     /// A new session on an empty world.
     pub fn new(config: WorldConfig) -> Session {
-        Session { world: World::new(config), log: Vec::new() }
+        Session {
+            world: World::new(config),
+            log: Vec::new(),
+        }
     }
 
     /// The world.
@@ -157,9 +160,8 @@ impl Session {
             epoch: Epoch::from_unix_ms(header.epoch_unix_ms),
         });
         for (i, line) in lines.enumerate() {
-            let call = parse_call(line).map_err(|e| {
-                ApiError::new(e.kind, format!("line {}: {}", i + 2, e.message))
-            })?;
+            let call = parse_call(line)
+                .map_err(|e| ApiError::new(e.kind, format!("line {}: {}", i + 2, e.message)))?;
             // Errors inside the log are part of the history; they replay as errors.
             let _ = session.apply(call);
         }
@@ -173,7 +175,10 @@ pub fn parse_call(line: &str) -> Result<ActionCall, ApiError> {
     if line.len() > MAX_LINE_BYTES {
         return Err(ApiError::new(
             ErrorKind::ValidationException,
-            format!("the line is {} bytes; at most {MAX_LINE_BYTES} are accepted", line.len()),
+            format!(
+                "the line is {} bytes; at most {MAX_LINE_BYTES} are accepted",
+                line.len()
+            ),
         ));
     }
     let value: Value = serde_json::from_str(line)
@@ -183,9 +188,8 @@ pub fn parse_call(line: &str) -> Result<ActionCall, ApiError> {
             "a call must be a JSON object {\"at\", \"service\", \"action\", \"request\"}",
         ));
     }
-    serde_json::from_value(value).map_err(|e| {
-        ApiError::new(ErrorKind::ValidationException, format!("not a call: {e}"))
-    })
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::new(ErrorKind::ValidationException, format!("not a call: {e}")))
 }
 
 /// Wraps a result in the CLI envelope.

@@ -40,7 +40,10 @@ pub fn world_digest(world: &World) -> String {
                 h.update(format!("closed={c};"));
             }
             for r in shard.records() {
-                h.update(format!("{};{};{};{};", r.seq_index, r.arrival_ms, r.hash_key, r.partition_key));
+                h.update(format!(
+                    "{};{};{};{};",
+                    r.seq_index, r.arrival_ms, r.hash_key, r.partition_key
+                ));
                 h.update(&r.data);
             }
         }

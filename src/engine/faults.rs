@@ -26,7 +26,12 @@ pub struct Faults {
 
 impl Faults {
     /// Takes `az` down from `now` for `duration_ms`.
-    pub fn az_outage(&mut self, az: &str, now: VirtualMs, duration_ms: u64) -> Result<VirtualMs, ApiError> {
+    pub fn az_outage(
+        &mut self,
+        az: &str,
+        now: VirtualMs,
+        duration_ms: u64,
+    ) -> Result<VirtualMs, ApiError> {
         if !AVAILABILITY_ZONES.contains(&az) {
             return Err(ApiError::validation(
                 az,
@@ -62,6 +67,10 @@ impl Faults {
 
     /// Outages in force at `now`: (AZ, until).
     pub fn az_outages(&self, now: VirtualMs) -> Vec<(String, VirtualMs)> {
-        self.az_down_until.iter().filter(|(_, u)| **u > now).map(|(a, u)| (a.clone(), *u)).collect()
+        self.az_down_until
+            .iter()
+            .filter(|(_, u)| **u > now)
+            .map(|(a, u)| (a.clone(), *u))
+            .collect()
     }
 }

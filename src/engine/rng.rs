@@ -37,7 +37,9 @@ impl WorldRng {
     /// A generator whose state is four SplitMix64 outputs of `seed`.
     pub fn seeded(seed: u64) -> WorldRng {
         let mut sm = SplitMix64::new(seed);
-        WorldRng { s: [sm.next_u64(), sm.next_u64(), sm.next_u64(), sm.next_u64()] }
+        WorldRng {
+            s: [sm.next_u64(), sm.next_u64(), sm.next_u64(), sm.next_u64()],
+        }
     }
 
     /// The next 64-bit output.

@@ -43,7 +43,10 @@ pub struct Scheduler<E> {
 
 impl<E> Default for Scheduler<E> {
     fn default() -> Self {
-        Scheduler { heap: BinaryHeap::new(), next_seq: 0 }
+        Scheduler {
+            heap: BinaryHeap::new(),
+            next_seq: 0,
+        }
     }
 }
 

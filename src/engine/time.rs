@@ -55,7 +55,10 @@ pub fn unix_ms_to_aws_timestamp(unix_ms: u64) -> serde_json::Value {
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for a Unix-millisecond instant (proleptic Gregorian, UTC).
 pub fn format_iso8601(unix_ms: u64) -> String {
     let (y, mo, d, h, mi, s) = civil_from_unix_secs(unix_ms / 1000);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", unix_ms % 1000)
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z",
+        unix_ms % 1000
+    )
 }
 
 /// Splits Unix seconds into UTC (year, month, day, hour, minute, second).
@@ -74,7 +77,14 @@ pub fn civil_from_unix_secs(secs: u64) -> (i64, u32, u32, u32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = if m <= 2 { y + 1 } else { y };
-    (y, m, d, (rem / 3600) as u32, ((rem % 3600) / 60) as u32, (rem % 60) as u32)
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        ((rem % 3600) / 60) as u32,
+        (rem % 60) as u32,
+    )
 }
 
 /// Human-readable duration of virtual time, e.g. `1h 02m 03.450s`.

@@ -22,7 +22,10 @@ pub struct WorldConfig {
 impl WorldConfig {
     /// A config with `seed` and the default epoch.
     pub fn seeded(seed: u64) -> WorldConfig {
-        WorldConfig { seed, epoch: Epoch::default() }
+        WorldConfig {
+            seed,
+            epoch: Epoch::default(),
+        }
     }
 }
 
@@ -172,12 +175,19 @@ impl World {
                 crate::engine::kinesis::on_demand::ensure_scheduled(self, &stream);
             }
             Event::StreamGone { stream } => {
-                if self.kinesis.stream(&stream).is_some_and(|s| s.status == StreamStatus::Deleting) {
+                if self
+                    .kinesis
+                    .stream(&stream)
+                    .is_some_and(|s| s.status == StreamStatus::Deleting)
+                {
                     self.kinesis.remove(&stream);
                     self.producers.stream_deleted(&stream);
                 }
             }
-            Event::ProducerTick { producer, generation } => {
+            Event::ProducerTick {
+                producer,
+                generation,
+            } => {
                 crate::engine::apps::producer::on_tick(self, &producer, generation);
             }
             Event::StreamUpdateComplete { stream, created_ms } => {

@@ -25,12 +25,18 @@ impl AnimationLoop {
             frame(ts);
             if let Some(cb) = slot_in.borrow().as_ref() {
                 if let Some(w) = web_sys::window() {
-                    id_in.set(w.request_animation_frame(cb.as_ref().unchecked_ref()).unwrap_or(0));
+                    id_in.set(
+                        w.request_animation_frame(cb.as_ref().unchecked_ref())
+                            .unwrap_or(0),
+                    );
                 }
             }
         }) as Box<dyn FnMut(f64)>);
         if let Some(w) = web_sys::window() {
-            id.set(w.request_animation_frame(closure.as_ref().unchecked_ref()).unwrap_or(0));
+            id.set(
+                w.request_animation_frame(closure.as_ref().unchecked_ref())
+                    .unwrap_or(0),
+            );
         }
         *slot.borrow_mut() = Some(closure);
         AnimationLoop { id, slot }

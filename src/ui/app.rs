@@ -8,17 +8,17 @@ use yew::prelude::*;
 
 use crate::engine::kinesis::shard::ShardState;
 use crate::ui::action_feed::ActionFeed;
-use crate::ui::api_console::ApiConsole;
 use crate::ui::animation::AnimationLoop;
+use crate::ui::api_console::ApiConsole;
 use crate::ui::az_strip::AzStrip;
 use crate::ui::format::human_bytes;
 use crate::ui::inspector::Inspector;
 use crate::ui::playground::{Handle, Playground};
 use crate::ui::producer_panel::ProducerPanel;
 use crate::ui::put_form::PutForm;
-use crate::ui::tabs::BottomTabs;
 use crate::ui::stream_canvas::{draw, StreamCanvas};
 use crate::ui::stream_toolbar::StreamToolbar;
+use crate::ui::tabs::BottomTabs;
 use crate::ui::theme;
 use crate::ui::time_controls::TimeControls;
 
@@ -44,7 +44,12 @@ pub fn app() -> Html {
     };
 
     {
-        let (handle, canvas, refresh, ready) = (handle.clone(), canvas.clone(), refresh.clone(), ready.clone());
+        let (handle, canvas, refresh, ready) = (
+            handle.clone(),
+            canvas.clone(),
+            refresh.clone(),
+            ready.clone(),
+        );
         use_effect_with((), move |_| {
             let last_panel = Rc::new(Cell::new(0.0f64));
             let first = Rc::new(Cell::new(true));
@@ -72,7 +77,8 @@ pub fn app() -> Html {
     {
         let (handle, refresh) = (handle.clone(), refresh.clone());
         use_effect_with((), move |_| {
-            let shortcuts = crate::ui::keyboard::Shortcuts::install(handle, move || refresh.emit(()));
+            let shortcuts =
+                crate::ui::keyboard::Shortcuts::install(handle, move || refresh.emit(()));
             move || drop(shortcuts)
         });
     }
@@ -99,7 +105,11 @@ pub fn app() -> Html {
     let p = pg.borrow();
     let dark = p.dark;
     let summary = p.session.world().kinesis.stream(&p.stream).map(|s| {
-        let closed = s.shards().iter().filter(|sh| sh.state() == ShardState::Closed).count();
+        let closed = s
+            .shards()
+            .iter()
+            .filter(|sh| sh.state() == ShardState::Closed)
+            .count();
         let records: usize = s.shards().iter().map(|sh| sh.records().len()).sum();
         let bytes: u64 = s.shards().iter().map(|sh| sh.retained_bytes()).sum();
         (

@@ -51,16 +51,39 @@ pub fn efo_panel(props: &Props) -> Html {
         .stream_consumers(&stream)
         .map(|c| (c.name.clone(), c.arn.clone(), c.status))
         .collect();
-    let subs: Vec<_> = world.kinesis.efo.subscription_views().into_iter().filter(|v| v.stream == stream).collect();
+    let subs: Vec<_> = world
+        .kinesis
+        .efo
+        .subscription_views()
+        .into_iter()
+        .filter(|v| v.stream == stream)
+        .collect();
     let shards: Vec<(u32, bool)> = world
         .kinesis
         .stream(&stream)
-        .map(|s| s.shards().iter().map(|sh| (sh.index(), sh.state() == ShardState::Open)).collect())
+        .map(|s| {
+            s.shards()
+                .iter()
+                .map(|sh| (sh.index(), sh.state() == ShardState::Open))
+                .collect()
+        })
         .unwrap_or_default();
-    let shown_shard = if shards.iter().any(|(i, _)| *i == *shard_pick) { *shard_pick } else { shards.first().map_or(0, |s| s.0) };
+    let shown_shard = if shards.iter().any(|(i, _)| *i == *shard_pick) {
+        *shard_pick
+    } else {
+        shards.first().map_or(0, |s| s.0)
+    };
     let last_sec = (now / 1000).saturating_sub(1);
-    let shared = world.kinesis.metrics.shard_stats(&stream, shown_shard, last_sec).unwrap_or_default();
-    let readers = pg.iterators.iter().filter(|i| i.stream == stream && i.shard == shown_shard && i.token.is_some()).count();
+    let shared = world
+        .kinesis
+        .metrics
+        .shard_stats(&stream, shown_shard, last_sec)
+        .unwrap_or_default();
+    let readers = pg
+        .iterators
+        .iter()
+        .filter(|i| i.stream == stream && i.shard == shown_shard && i.token.is_some())
+        .count();
     drop(pg);
 
     // EFO rates from successive samples of each subscription's delivered bytes.
@@ -69,7 +92,9 @@ pub fn efo_panel(props: &Props) -> Html {
         let mut memo = memo.borrow_mut();
         for v in &subs {
             let key = (v.consumer_arn.clone(), v.shard);
-            let entry = memo.entry(key.clone()).or_insert((now, v.bytes_delivered, 0.0));
+            let entry = memo
+                .entry(key.clone())
+                .or_insert((now, v.bytes_delivered, 0.0));
             if now >= entry.0 + 1000 {
                 let dt = (now - entry.0) as f64 / 1000.0;
                 let rate = v.bytes_delivered.saturating_sub(entry.1) as f64 / dt;
@@ -79,23 +104,49 @@ pub fn efo_panel(props: &Props) -> Html {
         }
     }
 
-    let run = |h: &Handle, cb: &Callback<()>, error: &UseStateHandle<Option<String>>, action: &str, req: serde_json::Value| {
+    let run = |h: &Handle,
+               cb: &Callback<()>,
+               error: &UseStateHandle<Option<String>>,
+               action: &str,
+               req: serde_json::Value| {
         let out = h.0.borrow_mut().call("kinesis", action, req);
-        error.set(out.err().map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)));
+        error.set(
+            out.err()
+                .map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)),
+        );
         cb.emit(());
     };
     let register = {
-        let (h, cb, error, name_ref, arn) = (props.pg.clone(), props.on_change.clone(), error.clone(), name_ref.clone(), arn.clone());
+        let (h, cb, error, name_ref, arn) = (
+            props.pg.clone(),
+            props.on_change.clone(),
+            error.clone(),
+            name_ref.clone(),
+            arn.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let name = name_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            run(&h, &cb, &error, "RegisterStreamConsumer", json!({ "StreamARN": arn, "ConsumerName": name }));
+            let name = name_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            run(
+                &h,
+                &cb,
+                &error,
+                "RegisterStreamConsumer",
+                json!({ "StreamARN": arn, "ConsumerName": name }),
+            );
         })
     };
     let on_shard = {
         let shard_pick = shard_pick.clone();
         Callback::from(move |e: Event| {
-            if let Ok(v) = e.target_unchecked_into::<HtmlSelectElement>().value().parse() {
+            if let Ok(v) = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+            {
                 shard_pick.set(v);
             }
         })

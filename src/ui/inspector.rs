@@ -31,13 +31,17 @@ pub fn inspector(props: &Props) -> Html {
         };
     };
     let world = pg.session.world();
-    let found = world.kinesis.stream(&sel.stream).and_then(|s| s.shard(sel.shard)).and_then(|shard| {
-        shard
-            .records()
-            .iter()
-            .find(|r| r.seq_index == sel.seq_index)
-            .map(|r| (shard, r.clone()))
-    });
+    let found = world
+        .kinesis
+        .stream(&sel.stream)
+        .and_then(|s| s.shard(sel.shard))
+        .and_then(|shard| {
+            shard
+                .records()
+                .iter()
+                .find(|r| r.seq_index == sel.seq_index)
+                .map(|r| (shard, r.clone()))
+        });
     let close = {
         let (h, cb) = (props.pg.clone(), props.on_change.clone());
         Callback::from(move |_| {
@@ -55,7 +59,9 @@ pub fn inspector(props: &Props) -> Html {
         };
     };
     let unix_ms = world.epoch().to_unix_ms(r.arrival_ms);
-    let seq = shard.sequence_number(r.seq_index, unix_ms / 1000).to_decimal();
+    let seq = shard
+        .sequence_number(r.seq_index, unix_ms / 1000)
+        .to_decimal();
     let text = String::from_utf8_lossy(&r.data).to_string();
     drop(pg);
     html! {

@@ -11,7 +11,13 @@ use crate::engine::time::format_duration;
 use crate::ui::playground::Handle;
 
 /// The five `ShardIteratorType`s (§1.7).
-const TYPES: [&str; 5] = ["TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "AT_TIMESTAMP"];
+const TYPES: [&str; 5] = [
+    "TRIM_HORIZON",
+    "LATEST",
+    "AT_SEQUENCE_NUMBER",
+    "AFTER_SEQUENCE_NUMBER",
+    "AT_TIMESTAMP",
+];
 
 /// Properties of [`IteratorsPanel`].
 #[derive(Properties, PartialEq)]
@@ -48,8 +54,16 @@ pub fn iterators_panel(props: &Props) -> Html {
     let selected_seq = pg.selected.as_ref().and_then(|sel| {
         let stream = world.kinesis.stream(&sel.stream)?;
         let shard = stream.shard(sel.shard)?;
-        let r = shard.records().iter().find(|r| r.seq_index == sel.seq_index)?;
-        Some((sel.shard, shard.sequence_number(r.seq_index, world.epoch().to_unix_ms(r.arrival_ms) / 1000).to_decimal()))
+        let r = shard
+            .records()
+            .iter()
+            .find(|r| r.seq_index == sel.seq_index)?;
+        Some((
+            sel.shard,
+            shard
+                .sequence_number(r.seq_index, world.epoch().to_unix_ms(r.arrival_ms) / 1000)
+                .to_decimal(),
+        ))
     });
     let iterators = pg.iterators.clone();
     let stream = pg.stream.clone();
@@ -57,38 +71,66 @@ pub fn iterators_panel(props: &Props) -> Html {
 
     let on_kind = {
         let kind = kind.clone();
-        Callback::from(move |e: Event| kind.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            kind.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
     };
     let create = {
         let (h, cb, error) = (props.pg.clone(), props.on_change.clone(), error.clone());
-        let (shard_ref, type_ref, seq_ref, ts_ref) = (shard_ref.clone(), type_ref.clone(), seq_ref.clone(), ts_ref.clone());
+        let (shard_ref, type_ref, seq_ref, ts_ref) = (
+            shard_ref.clone(),
+            type_ref.clone(),
+            seq_ref.clone(),
+            ts_ref.clone(),
+        );
         let stream = stream.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let shard: u32 = shard_ref.cast::<HtmlSelectElement>().and_then(|s| s.value().parse().ok()).unwrap_or(0);
-            let kind = type_ref.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let shard: u32 = shard_ref
+                .cast::<HtmlSelectElement>()
+                .and_then(|s| s.value().parse().ok())
+                .unwrap_or(0);
+            let kind = type_ref
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
             let mut req = json!({ "StreamName": stream, "ShardId": shard_id(shard), "ShardIteratorType": kind });
             if kind.ends_with("SEQUENCE_NUMBER") {
-                req["StartingSequenceNumber"] = json!(seq_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default().trim());
+                req["StartingSequenceNumber"] = json!(seq_ref
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+                    .trim());
             }
             if kind == "AT_TIMESTAMP" {
-                let mut v = ts_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+                let mut v = ts_ref
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default();
                 if v.trim().is_empty() {
                     // Empty: five seconds ago, the value the placeholder shows.
                     let pg = h.0.borrow();
                     let w = pg.session.world();
-                    v = (w.epoch().to_unix_ms(w.now()) / 1000).saturating_sub(5).to_string();
+                    v = (w.epoch().to_unix_ms(w.now()) / 1000)
+                        .saturating_sub(5)
+                        .to_string();
                 }
                 match v.trim().parse::<f64>() {
                     Ok(ts) => req["Timestamp"] = json!(ts),
                     Err(_) => {
-                        error.set(Some("Timestamp must be epoch seconds, e.g. 1767225600".into()));
+                        error.set(Some(
+                            "Timestamp must be epoch seconds, e.g. 1767225600".into(),
+                        ));
                         return;
                     }
                 }
             }
             let result = h.0.borrow_mut().open_iterator(shard, &kind, req);
-            error.set(result.err().map(|e| format!("{}: {}", e.kind.as_str(), e.message)));
+            error.set(
+                result
+                    .err()
+                    .map(|e| format!("{}: {}", e.kind.as_str(), e.message)),
+            );
             cb.emit(());
         })
     };

@@ -20,12 +20,17 @@ impl Shortcuts {
             let typing = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                .is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                });
             if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;
             }
             let mut p = pg.0.borrow_mut();
-            let idx = SPEEDS.iter().position(|s| (*s - p.speed).abs() < 1e-9).unwrap_or(2);
+            let idx = SPEEDS
+                .iter()
+                .position(|s| (*s - p.speed).abs() < 1e-9)
+                .unwrap_or(2);
             match e.key().as_str() {
                 " " => p.running = !p.running,
                 "." => {
@@ -51,7 +56,10 @@ impl Shortcuts {
 impl Drop for Shortcuts {
     fn drop(&mut self) {
         if let Some(d) = web_sys::window().and_then(|w| w.document()) {
-            let _ = d.remove_event_listener_with_callback("keydown", self.closure.as_ref().unchecked_ref());
+            let _ = d.remove_event_listener_with_callback(
+                "keydown",
+                self.closure.as_ref().unchecked_ref(),
+            );
         }
     }
 }

@@ -2,6 +2,7 @@
 //! it never changes the world any other way. Dense, fast-changing pictures (records flowing
 //! through shards) are drawn on a canvas every animation frame; DOM panels re-render at a lower rate.
 
+mod action_feed;
 mod animation;
 mod api_console;
 mod app;
@@ -25,7 +26,6 @@ mod stream_toolbar;
 mod tabs;
 mod theme;
 mod time_controls;
-mod action_feed;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

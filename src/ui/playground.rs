@@ -222,7 +222,12 @@ impl Playground {
 
 impl Playground {
     /// Calls GetShardIterator and, on success, holds the iterator as a cursor.
-    pub fn open_iterator(&mut self, shard: u32, kind: &str, request: Value) -> Result<(), ApiError> {
+    pub fn open_iterator(
+        &mut self,
+        shard: u32,
+        kind: &str,
+        request: Value,
+    ) -> Result<(), ApiError> {
         let out = self.call("kinesis", "GetShardIterator", request)?;
         let token = out["ShardIterator"].as_str().map(str::to_string);
         let id = self.next_iterator_id;
@@ -243,8 +248,13 @@ impl Playground {
     /// Moves iterator `id` to the record with `seq` (a dragged cursor): a new GetShardIterator
     /// AT_SEQUENCE_NUMBER replaces its token; the iterator keeps its number and history.
     pub fn move_iterator(&mut self, id: u32, seq: &str) -> Result<(), ApiError> {
-        let Some(pos) = self.iterators.iter().position(|i| i.id == id) else { return Ok(()) };
-        let (stream, shard) = (self.iterators[pos].stream.clone(), self.iterators[pos].shard);
+        let Some(pos) = self.iterators.iter().position(|i| i.id == id) else {
+            return Ok(());
+        };
+        let (stream, shard) = (
+            self.iterators[pos].stream.clone(),
+            self.iterators[pos].shard,
+        );
         let out = self.call(
             "kinesis",
             "GetShardIterator",
@@ -265,8 +275,12 @@ impl Playground {
 
     /// Calls GetRecords with iterator `id` and follows `NextShardIterator`.
     pub fn read_page(&mut self, id: u32, limit: u32) {
-        let Some(pos) = self.iterators.iter().position(|i| i.id == id) else { return };
-        let Some(token) = self.iterators[pos].token.clone() else { return };
+        let Some(pos) = self.iterators.iter().position(|i| i.id == id) else {
+            return;
+        };
+        let Some(token) = self.iterators[pos].token.clone() else {
+            return;
+        };
         let out = self.call(
             "kinesis",
             "GetRecords",
@@ -300,7 +314,11 @@ impl Playground {
                     error: None,
                     child_shards: v["ChildShards"]
                         .as_array()
-                        .map(|c| c.iter().filter_map(|s| s["ShardId"].as_str().map(str::to_string)).collect())
+                        .map(|c| {
+                            c.iter()
+                                .filter_map(|s| s["ShardId"].as_str().map(str::to_string))
+                                .collect()
+                        })
                         .unwrap_or_default(),
                 }
             }
@@ -332,7 +350,11 @@ fn summarize(v: &Value) -> String {
         return "iterator".into();
     }
     if let Some(r) = v.get("Running").and_then(Value::as_bool) {
-        return if r { "running".into() } else { "stopped".into() };
+        return if r {
+            "running".into()
+        } else {
+            "stopped".into()
+        };
     }
     "ok".into()
 }

@@ -32,7 +32,9 @@ pub fn producer_panel(props: &Props) -> Html {
     drop(pg);
     let running = p.as_ref().is_some_and(|p| p.running);
     let rate = p.as_ref().map_or(5.0, |p| p.config.rate_per_s);
-    let hot = p.as_ref().is_some_and(|p| p.config.keys.type_name() == "HOT_KEY");
+    let hot = p
+        .as_ref()
+        .is_some_and(|p| p.config.keys.type_name() == "HOT_KEY");
     crate::ui::inputs::use_input_value(&rate_ref, rate.to_string());
 
     let start_request = {
@@ -42,7 +44,10 @@ pub fn producer_panel(props: &Props) -> Html {
                 .cast::<HtmlInputElement>()
                 .and_then(|i| i.value().parse::<f64>().ok())
                 .unwrap_or(5.0);
-            let dist = dist_ref.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let dist = dist_ref
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
             let keys = if dist == "HOT_KEY" {
                 json!({ "Type": "HOT_KEY", "KeyCount": 50, "HotKeyShare": 0.8 })
             } else {
@@ -58,12 +63,25 @@ pub fn producer_panel(props: &Props) -> Html {
     };
 
     let toggle = {
-        let (h, cb, start_request) = (props.pg.clone(), props.on_change.clone(), start_request.clone());
+        let (h, cb, start_request) = (
+            props.pg.clone(),
+            props.on_change.clone(),
+            start_request.clone(),
+        );
         Callback::from(move |_| {
             let mut pg = h.0.borrow_mut();
-            let running = pg.session.world().producers.get(PRODUCER).is_some_and(|p| p.running);
+            let running = pg
+                .session
+                .world()
+                .producers
+                .get(PRODUCER)
+                .is_some_and(|p| p.running);
             let _ = if running {
-                pg.call("playground", "StopProducer", json!({ "ProducerName": PRODUCER }))
+                pg.call(
+                    "playground",
+                    "StopProducer",
+                    json!({ "ProducerName": PRODUCER }),
+                )
             } else {
                 pg.call("playground", "StartProducer", start_request())
             };
@@ -75,7 +93,12 @@ pub fn producer_panel(props: &Props) -> Html {
         let (h, cb) = (props.pg.clone(), props.on_change.clone());
         Callback::from(move |_: Event| {
             let mut pg = h.0.borrow_mut();
-            let running = pg.session.world().producers.get(PRODUCER).is_some_and(|p| p.running);
+            let running = pg
+                .session
+                .world()
+                .producers
+                .get(PRODUCER)
+                .is_some_and(|p| p.running);
             if running {
                 let _ = pg.call("playground", "StartProducer", start_request());
             }

@@ -33,7 +33,11 @@ pub fn put_form(props: &Props) -> Html {
         let (key_ref, data_ref, ehk_ref) = (key_ref.clone(), data_ref.clone(), ehk_ref.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let read = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let read = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
             let (key, data, ehk) = (read(&key_ref), read(&data_ref), read(&ehk_ref));
             let mut pg = h.0.borrow_mut();
             let stream = pg.stream.clone();
@@ -50,7 +54,11 @@ pub fn put_form(props: &Props) -> Html {
                 parse_hash_key(&ehk)
             };
             let result = pg.call("kinesis", "PutRecord", req);
-            pg.last_put = Some(LastPut { hash_key, partition_key: key, result });
+            pg.last_put = Some(LastPut {
+                hash_key,
+                partition_key: key,
+                result,
+            });
             drop(pg);
             cb.emit(());
         })
@@ -58,8 +66,14 @@ pub fn put_form(props: &Props) -> Html {
 
     let pg = props.pg.0.borrow();
     let result = match &pg.last_put {
-        None => html! { <p class="hint">{ "MD5 of the partition key picks the shard. Try the same key twice." }</p> },
-        Some(LastPut { result: Ok(v), hash_key, partition_key }) => {
+        None => {
+            html! { <p class="hint">{ "MD5 of the partition key picks the shard. Try the same key twice." }</p> }
+        }
+        Some(LastPut {
+            result: Ok(v),
+            hash_key,
+            partition_key,
+        }) => {
             let shard = v["ShardId"].as_str().unwrap_or_default().to_string();
             let seq = v["SequenceNumber"].as_str().unwrap_or_default().to_string();
             html! {

@@ -48,7 +48,9 @@ pub fn records_table(props: &Props) -> Html {
                 rows.push(Row {
                     shard: shard.index(),
                     seq_index: r.seq_index,
-                    seq: shard.sequence_number(r.seq_index, epoch.to_unix_ms(r.arrival_ms) / 1000).to_decimal(),
+                    seq: shard
+                        .sequence_number(r.seq_index, epoch.to_unix_ms(r.arrival_ms) / 1000)
+                        .to_decimal(),
                     key: r.partition_key.to_string(),
                     arrival_ms: r.arrival_ms,
                     hash_key: r.hash_key,

@@ -6,10 +6,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::engine::kinesis::iterator::{ShardIterator, ITERATOR_TTL_MS};
 use crate::engine::kinesis::actions::get_records::iterator_secret;
+use crate::engine::kinesis::iterator::{ShardIterator, ITERATOR_TTL_MS};
 use crate::engine::kinesis::shard::{Shard, ShardState};
-use crate::engine::kinesis::throughput::{READ_BYTES_PER_S, READ_CALLS_PER_S, WRITE_BYTES_PER_S, WRITE_RECORDS_PER_S};
+use crate::engine::kinesis::throughput::{
+    READ_BYTES_PER_S, READ_CALLS_PER_S, WRITE_BYTES_PER_S, WRITE_RECORDS_PER_S,
+};
 use crate::ui::palette::{record_color, shard_color, CanvasTheme, DARK, LIGHT};
 use crate::ui::playground::{Handle, Playground, RecordHitBox, RecordRef};
 
@@ -82,10 +84,14 @@ pub fn stream_canvas(props: &Props) -> Html {
         let (h, cb) = (props.pg.clone(), props.on_change.clone());
         Callback::from(move |e: MouseEvent| {
             let mut pg = h.0.borrow_mut();
-            let Some((id, _)) = pg.dragging.take() else { return };
+            let Some((id, _)) = pg.dragging.take() else {
+                return;
+            };
             let x = f64::from(e.offset_x());
             // The record under the drop point, in the dragged iterator's lane.
-            let Some(shard) = pg.iterators.iter().find(|i| i.id == id).map(|i| i.shard) else { return };
+            let Some(shard) = pg.iterators.iter().find(|i| i.id == id).map(|i| i.shard) else {
+                return;
+            };
             let target = pg
                 .hit_boxes
                 .iter()
@@ -94,10 +100,20 @@ pub fn stream_canvas(props: &Props) -> Html {
                 .map(|b| b.record.clone());
             if let Some(r) = target {
                 let world = pg.session.world();
-                let seq = world.kinesis.stream(&r.stream).and_then(|s| s.shard(r.shard)).and_then(|sh| {
-                    let rec = sh.records().iter().find(|x| x.seq_index == r.seq_index)?;
-                    Some(sh.sequence_number(rec.seq_index, world.epoch().to_unix_ms(rec.arrival_ms) / 1000).to_decimal())
-                });
+                let seq = world
+                    .kinesis
+                    .stream(&r.stream)
+                    .and_then(|s| s.shard(r.shard))
+                    .and_then(|sh| {
+                        let rec = sh.records().iter().find(|x| x.seq_index == r.seq_index)?;
+                        Some(
+                            sh.sequence_number(
+                                rec.seq_index,
+                                world.epoch().to_unix_ms(rec.arrival_ms) / 1000,
+                            )
+                            .to_decimal(),
+                        )
+                    });
                 if let Some(seq) = seq {
                     let _ = pg.move_iterator(id, &seq);
                 }
@@ -169,9 +185,16 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
         return;
     };
     let theme = if pg.dark { DARK } else { LIGHT };
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
     let css_w = f64::from(canvas.client_width()).max(320.0);
-    let n_lanes = pg.session.world().kinesis.stream(&pg.stream).map_or(0, |s| s.shards().len());
+    let n_lanes = pg
+        .session
+        .world()
+        .kinesis
+        .stream(&pg.stream)
+        .map_or(0, |s| s.shards().len());
     let css_h = LANES_TOP + n_lanes as f64 * (LANE_H + LANE_GAP) + 8.0;
     let (pw, ph) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
     if canvas.width() != pw || canvas.height() != ph {
@@ -215,17 +238,39 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
         ctx.stroke_rect(a, RULER_TOP, (b - a).max(1.0), RULER_H);
         if b - a > 60.0 {
             ctx.set_fill_style_str("#0b0f17");
-            let _ = ctx.fill_text(&format!("shard {}", shard.index()), a + 6.0, RULER_TOP + 15.0);
+            let _ = ctx.fill_text(
+                &format!("shard {}", shard.index()),
+                a + 6.0,
+                RULER_TOP + 15.0,
+            );
         }
     }
     draw_ticks(&ctx, &theme, x0, width);
     if let Some((_, h)) = pg.split_point {
-        draw_marker(&ctx, &theme, x_of(h, x0, width), css_w, "split here", THROTTLE_RED);
+        draw_marker(
+            &ctx,
+            &theme,
+            x_of(h, x0, width),
+            css_w,
+            "split here",
+            THROTTLE_RED,
+        );
     }
     if let Some(h) = pg.last_put.as_ref().and_then(|p| p.hash_key) {
-        let label = pg.last_put.as_ref().map(|p| p.partition_key.clone()).unwrap_or_default();
+        let label = pg
+            .last_put
+            .as_ref()
+            .map(|p| p.partition_key.clone())
+            .unwrap_or_default();
         let label: String = label.chars().take(24).collect();
-        draw_marker(&ctx, &theme, x_of(h, x0, width), css_w, &format!("MD5(\"{label}\")"), theme.accent);
+        draw_marker(
+            &ctx,
+            &theme,
+            x_of(h, x0, width),
+            css_w,
+            &format!("MD5(\"{label}\")"),
+            theme.accent,
+        );
     }
 
     draw_retention_window(&ctx, &theme, stream, now, css_w);
@@ -239,9 +284,21 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
         let y = LANES_TOP + lane as f64 * (LANE_H + LANE_GAP);
         labels.push((y, y + LANE_H, shard.index()));
         let closed = shard.state() == ShardState::Closed;
-        let stats = world.kinesis.metrics.shard_stats(stream.name(), shard.index(), last_sec).unwrap_or_default();
-        let now_stats = world.kinesis.metrics.shard_stats(stream.name(), shard.index(), this_sec).unwrap_or_default();
-        let throttled = stats.write_throttled + now_stats.write_throttled + stats.read_throttled + now_stats.read_throttled > 0;
+        let stats = world
+            .kinesis
+            .metrics
+            .shard_stats(stream.name(), shard.index(), last_sec)
+            .unwrap_or_default();
+        let now_stats = world
+            .kinesis
+            .metrics
+            .shard_stats(stream.name(), shard.index(), this_sec)
+            .unwrap_or_default();
+        let throttled = stats.write_throttled
+            + now_stats.write_throttled
+            + stats.read_throttled
+            + now_stats.read_throttled
+            > 0;
         let write_use = (stats.incoming_bytes as f64 / WRITE_BYTES_PER_S as f64)
             .max(stats.incoming_records as f64 / WRITE_RECORDS_PER_S as f64);
         let read_use = (stats.outgoing_bytes as f64 / READ_BYTES_PER_S as f64)
@@ -280,8 +337,24 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
             ctx.set_font("10px system-ui, sans-serif");
             let _ = ctx.fill_text(&trim, 12.0, y + 41.0);
         }
-        draw_meter(&ctx, &theme, LABEL_W - 32.0, y + 5.0, LANE_H - 4.0, write_use, "W");
-        draw_meter(&ctx, &theme, LABEL_W - 19.0, y + 5.0, LANE_H - 4.0, read_use, "R");
+        draw_meter(
+            &ctx,
+            &theme,
+            LABEL_W - 32.0,
+            y + 5.0,
+            LANE_H - 4.0,
+            write_use,
+            "W",
+        );
+        draw_meter(
+            &ctx,
+            &theme,
+            LABEL_W - 19.0,
+            y + 5.0,
+            LANE_H - 4.0,
+            read_use,
+            "R",
+        );
 
         let records = shard.records();
         let skip = records.len().saturating_sub(capacity);
@@ -294,7 +367,11 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
             }
             ctx.fill_rect(x, cy, CELL_W, ch);
             ctx.set_global_alpha(1.0);
-            let rref = RecordRef { stream: pg.stream.clone(), shard: shard.index(), seq_index: r.seq_index };
+            let rref = RecordRef {
+                stream: pg.stream.clone(),
+                shard: shard.index(),
+                seq_index: r.seq_index,
+            };
             let selected = pg.selected.as_ref() == Some(&rref);
             let newest = records.len() - (skip + i) <= 3;
             if selected || (newest && now.saturating_sub(r.arrival_ms) < FRESH_MS) {
@@ -302,7 +379,13 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
                 ctx.set_line_width(if selected { 2.5 } else { 1.5 });
                 ctx.stroke_rect(x - 0.5, cy - 0.5, CELL_W + 1.0, ch + 1.0);
             }
-            boxes.push(RecordHitBox { x, y: cy, w: CELL_W, h: ch, record: rref });
+            boxes.push(RecordHitBox {
+                x,
+                y: cy,
+                w: CELL_W,
+                h: ch,
+                record: rref,
+            });
         }
         if skip > 0 {
             ctx.set_fill_style_str(theme.lane);
@@ -310,7 +393,11 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
         }
 
         // Iterator cursors on this lane.
-        for it in pg.iterators.iter().filter(|i| i.stream == pg.stream && i.shard == shard.index()) {
+        for it in pg
+            .iterators
+            .iter()
+            .filter(|i| i.stream == pg.stream && i.shard == shard.index())
+        {
             let position = match &it.token {
                 Some(t) => ShardIterator::decode(t, secret).ok().map(|d| d.position),
                 None => Some(u64::MAX),
@@ -326,7 +413,11 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
             };
             handles.push((x, y + LANE_H + 6.0, it.id, shard.index()));
             let expired = now.saturating_sub(it.issued_at) > ITERATOR_TTL_MS;
-            let color = if expired || it.token.is_none() { theme.muted } else { theme.accent };
+            let color = if expired || it.token.is_none() {
+                theme.muted
+            } else {
+                theme.accent
+            };
             ctx.set_stroke_style_str(color);
             ctx.set_line_width(2.0);
             ctx.begin_path();
@@ -356,7 +447,11 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
 
 fn lane_subtitle(shard: &Shard, now: u64, retention_ms: u64) -> (String, Option<String>) {
     let n = shard.records().len();
-    let state = if shard.state() == ShardState::Closed { "closed · " } else { "" };
+    let state = if shard.state() == ShardState::Closed {
+        "closed · "
+    } else {
+        ""
+    };
     let trim = shard.records().front().map(|oldest| {
         let trims_in = (oldest.arrival_ms + retention_ms).saturating_sub(now);
         format!("oldest trims in {}", short_duration(trims_in))
@@ -375,7 +470,15 @@ fn short_duration(ms: u64) -> String {
     }
 }
 
-fn draw_meter(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x: f64, y: f64, h: f64, use_share: f64, label: &str) {
+fn draw_meter(
+    ctx: &CanvasRenderingContext2d,
+    theme: &CanvasTheme,
+    x: f64,
+    y: f64,
+    h: f64,
+    use_share: f64,
+    label: &str,
+) {
     ctx.set_fill_style_str(theme.grid);
     ctx.fill_rect(x, y, 8.0, h - 10.0);
     let share = use_share.clamp(0.0, 1.0);
@@ -395,8 +498,13 @@ fn draw_meter(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x: f64, y: f6
 }
 
 fn draw_ticks(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x0: f64, width: f64) {
-    const TICKS: [(f64, &str); 5] =
-        [(0.0, "0"), (0.25, "2¹²⁶"), (0.5, "2¹²⁷"), (0.75, "3·2¹²⁶"), (1.0, "2¹²⁸")];
+    const TICKS: [(f64, &str); 5] = [
+        (0.0, "0"),
+        (0.25, "2¹²⁶"),
+        (0.5, "2¹²⁷"),
+        (0.75, "3·2¹²⁶"),
+        (1.0, "2¹²⁸"),
+    ];
     ctx.set_font("11px system-ui, sans-serif");
     ctx.set_stroke_style_str(theme.grid);
     ctx.set_line_width(1.0);
@@ -407,12 +515,25 @@ fn draw_ticks(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x0: f64, widt
         ctx.line_to(x, RULER_TOP + RULER_H + 6.0);
         ctx.stroke();
         ctx.set_fill_style_str(theme.muted);
-        let tx = if f >= 1.0 { x - 24.0 } else if f > 0.0 { x - 12.0 } else { x };
+        let tx = if f >= 1.0 {
+            x - 24.0
+        } else if f > 0.0 {
+            x - 12.0
+        } else {
+            x
+        };
         let _ = ctx.fill_text(label, tx, RULER_TOP + RULER_H + 18.0);
     }
 }
 
-fn draw_marker(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x: f64, css_w: f64, label: &str, color: &str) {
+fn draw_marker(
+    ctx: &CanvasRenderingContext2d,
+    theme: &CanvasTheme,
+    x: f64,
+    css_w: f64,
+    label: &str,
+    color: &str,
+) {
     ctx.set_fill_style_str(color);
     ctx.begin_path();
     ctx.move_to(x - 6.0, RULER_TOP - 10.0);
@@ -429,7 +550,11 @@ fn draw_marker(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, x: f64, css_
     ctx.set_font("600 11px system-ui, sans-serif");
     ctx.set_fill_style_str(theme.text);
     let est = label.chars().count() as f64 * 6.5;
-    let tx = if x + 8.0 + est > css_w { x - 8.0 - est } else { x + 8.0 };
+    let tx = if x + 8.0 + est > css_w {
+        x - 8.0 - est
+    } else {
+        x + 8.0
+    };
     let _ = ctx.fill_text(label, tx, RULER_TOP - 13.0);
 }
 
@@ -460,7 +585,10 @@ fn draw_retention_window(
     ctx.set_font("10px system-ui, sans-serif");
     ctx.set_fill_style_str(theme.muted);
     let _ = ctx.fill_text(
-        &format!("trim horizon ◀ retention {} h ▶ now", stream.retention_hours),
+        &format!(
+            "trim horizon ◀ retention {} h ▶ now",
+            stream.retention_hours
+        ),
         x0,
         y + 22.0,
     );

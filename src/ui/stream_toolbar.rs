@@ -19,10 +19,19 @@ pub struct Props {
     pub on_change: Callback<()>,
 }
 
-fn run(h: &Handle, cb: &Callback<()>, error: &UseStateHandle<Option<String>>, action: &str, req: serde_json::Value) -> bool {
+fn run(
+    h: &Handle,
+    cb: &Callback<()>,
+    error: &UseStateHandle<Option<String>>,
+    action: &str,
+    req: serde_json::Value,
+) -> bool {
     let out = h.0.borrow_mut().call("kinesis", action, req);
     let ok = out.is_ok();
-    error.set(out.err().map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)));
+    error.set(
+        out.err()
+            .map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)),
+    );
     cb.emit(());
     ok
 }
@@ -49,7 +58,9 @@ pub fn stream_toolbar(props: &Props) -> Html {
     let picks = pg.merge_pick.clone();
     let adjacent = match (picks.first(), picks.get(1), stream) {
         (Some(a), Some(b), Some(s)) => match (s.shard(*a), s.shard(*b)) {
-            (Some(x), Some(y)) => x.range().is_followed_by(&y.range()) || y.range().is_followed_by(&x.range()),
+            (Some(x), Some(y)) => {
+                x.range().is_followed_by(&y.range()) || y.range().is_followed_by(&x.range())
+            }
             _ => false,
         },
         _ => false,
@@ -58,7 +69,10 @@ pub fn stream_toolbar(props: &Props) -> Html {
     crate::ui::inputs::use_input_value(&target_ref, open.to_string());
     crate::ui::inputs::use_input_value(&retention_ref, retention.to_string());
     // The create form mounts when `creating` turns true; its defaults are written then.
-    crate::ui::inputs::use_input_value(&name_ref, if *creating { "events" } else { "" }.to_string());
+    crate::ui::inputs::use_input_value(
+        &name_ref,
+        if *creating { "events" } else { "" }.to_string(),
+    );
     crate::ui::inputs::use_input_value(&count_ref, if *creating { "2" } else { "" }.to_string());
 
     let h = props.pg.clone();
@@ -106,25 +120,48 @@ pub fn stream_toolbar(props: &Props) -> Html {
         let (h, cb, error, target_ref) = (h.clone(), cb.clone(), error.clone(), target_ref.clone());
         let current = current.clone();
         Callback::from(move |_| {
-            let n: i64 = target_ref.cast::<HtmlInputElement>().and_then(|i| i.value().parse().ok()).unwrap_or(0);
+            let n: i64 = target_ref
+                .cast::<HtmlInputElement>()
+                .and_then(|i| i.value().parse().ok())
+                .unwrap_or(0);
             let req = json!({ "StreamName": current, "TargetShardCount": n, "ScalingType": "UNIFORM_SCALING" });
             run(&h, &cb, &error, "UpdateShardCount", req);
         })
     };
     let do_retention = {
-        let (h, cb, error, retention_ref) = (h.clone(), cb.clone(), error.clone(), retention_ref.clone());
+        let (h, cb, error, retention_ref) =
+            (h.clone(), cb.clone(), error.clone(), retention_ref.clone());
         let current = current.clone();
         Callback::from(move |_| {
-            let n: i64 = retention_ref.cast::<HtmlInputElement>().and_then(|i| i.value().parse().ok()).unwrap_or(0);
-            let action = if n >= i64::from(retention) { "IncreaseStreamRetentionPeriod" } else { "DecreaseStreamRetentionPeriod" };
-            run(&h, &cb, &error, action, json!({ "StreamName": current, "RetentionPeriodHours": n }));
+            let n: i64 = retention_ref
+                .cast::<HtmlInputElement>()
+                .and_then(|i| i.value().parse().ok())
+                .unwrap_or(0);
+            let action = if n >= i64::from(retention) {
+                "IncreaseStreamRetentionPeriod"
+            } else {
+                "DecreaseStreamRetentionPeriod"
+            };
+            run(
+                &h,
+                &cb,
+                &error,
+                action,
+                json!({ "StreamName": current, "RetentionPeriodHours": n }),
+            );
         })
     };
     let do_delete = {
         let (h, cb, error) = (h.clone(), cb.clone(), error.clone());
         let current = current.clone();
         Callback::from(move |_| {
-            run(&h, &cb, &error, "DeleteStream", json!({ "StreamName": current, "EnforceConsumerDeletion": true }));
+            run(
+                &h,
+                &cb,
+                &error,
+                "DeleteStream",
+                json!({ "StreamName": current, "EnforceConsumerDeletion": true }),
+            );
         })
     };
     let toggle_create = {
@@ -133,12 +170,22 @@ pub fn stream_toolbar(props: &Props) -> Html {
     };
     let do_create = {
         let (h, cb, error, creating) = (h.clone(), cb.clone(), error.clone(), creating.clone());
-        let (name_ref, count_ref, mode_ref) = (name_ref.clone(), count_ref.clone(), mode_ref.clone());
+        let (name_ref, count_ref, mode_ref) =
+            (name_ref.clone(), count_ref.clone(), mode_ref.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let name = name_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            let mode = mode_ref.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-            let count: i64 = count_ref.cast::<HtmlInputElement>().and_then(|i| i.value().parse().ok()).unwrap_or(1);
+            let name = name_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let mode = mode_ref
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            let count: i64 = count_ref
+                .cast::<HtmlInputElement>()
+                .and_then(|i| i.value().parse().ok())
+                .unwrap_or(1);
             let req = if mode == "ON_DEMAND" {
                 json!({ "StreamName": name, "StreamModeDetails": { "StreamMode": "ON_DEMAND" } })
             } else {

@@ -28,7 +28,14 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab.
-    pub const ALL: [Tab; 6] = [Tab::Records, Tab::Iterators, Tab::FanOut, Tab::Metrics, Tab::Lineage, Tab::Cost];
+    pub const ALL: [Tab; 6] = [
+        Tab::Records,
+        Tab::Iterators,
+        Tab::FanOut,
+        Tab::Metrics,
+        Tab::Lineage,
+        Tab::Cost,
+    ];
 
     fn label(self) -> &'static str {
         match self {
@@ -69,9 +76,15 @@ pub struct Props {
 pub fn bottom_tabs(props: &Props) -> Html {
     let active = use_state(|| Tab::Records);
     let body = match *active {
-        Tab::Records => html! { <RecordsTable pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
-        Tab::Iterators => html! { <IteratorsPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
-        Tab::FanOut => html! { <crate::ui::efo_panel::EfoPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> },
+        Tab::Records => {
+            html! { <RecordsTable pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
+        }
+        Tab::Iterators => {
+            html! { <IteratorsPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
+        }
+        Tab::FanOut => {
+            html! { <crate::ui::efo_panel::EfoPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
+        }
         Tab::Metrics => html! { <MetricsPanel pg={props.pg.clone()} version={props.version} /> },
         Tab::Lineage => html! { <LineagePanel pg={props.pg.clone()} version={props.version} /> },
         Tab::Cost => html! { <CostPanel pg={props.pg.clone()} version={props.version} /> },

@@ -7,18 +7,28 @@ fn html() -> Option<web_sys::Element> {
 }
 
 fn stored() -> Option<String> {
-    web_sys::window()?.local_storage().ok()??.get_item(STORAGE_KEY).ok()?
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(STORAGE_KEY)
+        .ok()?
 }
 
 fn prefers_light() -> bool {
     web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: light)").ok().flatten())
+        .and_then(|w| {
+            w.match_media("(prefers-color-scheme: light)")
+                .ok()
+                .flatten()
+        })
         .is_some_and(|m| m.matches())
 }
 
 /// Whether the dark theme is active.
 pub fn is_dark() -> bool {
-    html().and_then(|h| h.get_attribute("data-theme")).is_none_or(|t| t != "light")
+    html()
+        .and_then(|h| h.get_attribute("data-theme"))
+        .is_none_or(|t| t != "light")
 }
 
 /// Sets the theme from storage or the system preference (dark by default).

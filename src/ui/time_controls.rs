@@ -47,7 +47,9 @@ pub fn time_controls(props: &Props) -> Html {
     let on_speed = {
         let (h, cb) = (props.pg.clone(), props.on_change.clone());
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             if let Ok(s) = v.parse::<f64>() {
                 h.0.borrow_mut().speed = s;
                 cb.emit(());
@@ -58,7 +60,11 @@ pub fn time_controls(props: &Props) -> Html {
         let (h, cb) = (props.pg.clone(), props.on_change.clone());
         Callback::from(move |_| {
             // A dispatcher call, so the jump is in the action log and replays exactly.
-            let _ = h.0.borrow_mut().call("playground", "AdvanceTime", serde_json::json!({ "Milliseconds": ms }));
+            let _ = h.0.borrow_mut().call(
+                "playground",
+                "AdvanceTime",
+                serde_json::json!({ "Milliseconds": ms }),
+            );
             cb.emit(());
         })
     };

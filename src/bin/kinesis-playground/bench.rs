@@ -29,8 +29,13 @@ fn rate(n: usize, f: impl FnOnce()) -> f64 {
 
 fn ready_world(shards: u32) -> Result<World, String> {
     let mut w = World::new(WorldConfig::seeded(1));
-    dispatch(&mut w, "kinesis", "CreateStream", &json!({"StreamName": "bench", "ShardCount": shards}))
-        .map_err(|e| e.to_string())?;
+    dispatch(
+        &mut w,
+        "kinesis",
+        "CreateStream",
+        &json!({"StreamName": "bench", "ShardCount": shards}),
+    )
+    .map_err(|e| e.to_string())?;
     w.advance_to(10_000);
     Ok(w)
 }
@@ -64,7 +69,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             let epoch = w.epoch();
             for (i, k) in keys.iter().enumerate() {
                 let now = 10_000 + (i as u64 / 8_000) * MS_PER_8000;
-                let r = w.kinesis.append("bench", Routing::PartitionKey(k), k, &data, now, epoch);
+                let r = w
+                    .kinesis
+                    .append("bench", Routing::PartitionKey(k), k, &data, now, epoch);
                 ok += usize::from(black_box(r.is_ok()));
             }
         }));
@@ -83,7 +90,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 if i % 8_000 == 0 {
                     w.advance_to(10_000 + (i as u64 / 8_000) * MS_PER_8000);
                 }
-                ok += usize::from(black_box(dispatch(&mut w, "kinesis", "PutRecord", r).is_ok()));
+                ok += usize::from(black_box(
+                    dispatch(&mut w, "kinesis", "PutRecord", r).is_ok(),
+                ));
             }
         }));
         accepted.1 = ok;
@@ -130,7 +139,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 let mut progressed = false;
                 for it in iterators.iter_mut() {
                     let Some(token) = it.clone() else { continue };
-                    match dispatch(&mut w, "kinesis", "GetRecords", &json!({"ShardIterator": token, "Limit": 10_000})) {
+                    match dispatch(
+                        &mut w,
+                        "kinesis",
+                        "GetRecords",
+                        &json!({"ShardIterator": token, "Limit": 10_000}),
+                    ) {
                         Ok(v) => {
                             let n = v["Records"].as_array().map_or(0, Vec::len);
                             read += n;
@@ -147,8 +161,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }));
         accepted.3 = read;
     }
-    let (md5, append, dispatch_rate, batched, read_back) =
-        (median(md5), median(append), median(via_dispatcher), median(batched), median(read_back));
+    let (md5, append, dispatch_rate, batched, read_back) = (
+        median(md5),
+        median(append),
+        median(via_dispatcher),
+        median(batched),
+        median(read_back),
+    );
     let ratio = |x: f64| (x / md5 * 1000.0).round() / 1000.0;
     println!(
         "{}",

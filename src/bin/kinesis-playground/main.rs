@@ -51,8 +51,12 @@ pub fn flag_u64(args: &[String], name: &str) -> Result<Option<u64>, String> {
     match args.iter().position(|a| a == name) {
         None => Ok(None),
         Some(i) => {
-            let v = args.get(i + 1).ok_or_else(|| format!("{name} needs a value"))?;
-            v.parse().map(Some).map_err(|_| format!("{name} must be a non-negative integer, got '{v}'"))
+            let v = args
+                .get(i + 1)
+                .ok_or_else(|| format!("{name} needs a value"))?;
+            v.parse()
+                .map(Some)
+                .map_err(|_| format!("{name} must be a non-negative integer, got '{v}'"))
         }
     }
 }
@@ -60,7 +64,10 @@ pub fn flag_u64(args: &[String], name: &str) -> Result<Option<u64>, String> {
 fn flag_str<'a>(args: &'a [String], name: &str) -> Result<Option<&'a str>, String> {
     match args.iter().position(|a| a == name) {
         None => Ok(None),
-        Some(i) => args.get(i + 1).map(|s| Some(s.as_str())).ok_or_else(|| format!("{name} needs a value")),
+        Some(i) => args
+            .get(i + 1)
+            .map(|s| Some(s.as_str()))
+            .ok_or_else(|| format!("{name} needs a value")),
     }
 }
 
@@ -76,7 +83,9 @@ fn run_api(args: &[String]) -> Result<(), String> {
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| format!("reading stdin: {e}"))?;
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| format!("reading stdin: {e}"))?;
         if n == 0 {
             break;
         }

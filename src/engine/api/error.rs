@@ -69,7 +69,10 @@ pub struct ApiError {
 impl ApiError {
     /// An error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> ApiError {
-        ApiError { kind, message: message.into() }
+        ApiError {
+            kind,
+            message: message.into(),
+        }
     }
 
     /// `InvalidArgumentException`.
@@ -96,7 +99,11 @@ impl ApiError {
     /// `1 validation error detected: Value 'x' at 'member' failed to satisfy constraint: …`.
     pub fn validation(value: &str, member: &str, constraint: &str) -> ApiError {
         let shown: String = value.chars().take(64).collect();
-        let ellipsis = if value.chars().count() > 64 { "…" } else { "" };
+        let ellipsis = if value.chars().count() > 64 {
+            "…"
+        } else {
+            ""
+        };
         ApiError::new(
             ErrorKind::ValidationException,
             format!(

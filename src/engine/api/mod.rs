@@ -17,14 +17,22 @@ use crate::engine::world::World;
 pub const SERVICES: &[&str] = &["kinesis", "cloudwatch", "playground"];
 
 /// Runs `action` of `service` with `request` on `world` at its current virtual time.
-pub fn dispatch(world: &mut World, service: &str, action: &str, request: &Value) -> Result<Value, ApiError> {
+pub fn dispatch(
+    world: &mut World,
+    service: &str,
+    action: &str,
+    request: &Value,
+) -> Result<Value, ApiError> {
     match service {
         "kinesis" => crate::engine::kinesis::actions::dispatch(world, action, request),
         "cloudwatch" => crate::engine::cloudwatch::dispatch(world, action, request),
         "playground" => playground::dispatch(world, action, request),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
-            format!("unknown service '{other}'; known services: {}", SERVICES.join(", ")),
+            format!(
+                "unknown service '{other}'; known services: {}",
+                SERVICES.join(", ")
+            ),
         )),
     }
 }

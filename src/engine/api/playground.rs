@@ -68,7 +68,10 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         }
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
-            format!("playground has no action '{other}'; supported: {}", ACTIONS.join(", ")),
+            format!(
+                "playground has no action '{other}'; supported: {}",
+                ACTIONS.join(", ")
+            ),
         )),
     }
 }
@@ -100,19 +103,30 @@ fn read_keys(req: &Request<'_>) -> Result<KeyDistribution, ApiError> {
 }
 
 fn start_producer(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
-    req.deny_unknown(&["ProducerName", "StreamName", "RecordsPerSecond", "KeyDistribution"])?;
+    req.deny_unknown(&[
+        "ProducerName",
+        "StreamName",
+        "RecordsPerSecond",
+        "KeyDistribution",
+    ])?;
     let name = producer_name(&req)?;
     let stream = req.str("StreamName")?;
     validate_stream_name(stream, "streamName")?;
     if world.kinesis.stream(stream).is_none() {
         return Err(Kinesis::stream_not_found(stream));
     }
-    let rate = req.opt_f64("RecordsPerSecond", 0.01, MAX_RATE_PER_S)?.unwrap_or(10.0);
+    let rate = req
+        .opt_f64("RecordsPerSecond", 0.01, MAX_RATE_PER_S)?
+        .unwrap_or(10.0);
     let keys = read_keys(&req)?;
     producer::start(
         world,
         name,
-        ProducerConfig { stream: stream.to_string(), rate_per_s: rate, keys },
+        ProducerConfig {
+            stream: stream.to_string(),
+            rate_per_s: rate,
+            keys,
+        },
     );
     Ok(json!({ "ProducerName": name, "Running": true }))
 }
@@ -150,7 +164,9 @@ fn list_producers(world: &World) -> Value {
 
 fn inject_fault(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     req.deny_unknown(&["Type", "AvailabilityZone", "DurationMs"])?;
-    let duration = req.opt_int("DurationMs", 1, crate::engine::faults::MAX_FAULT_MS as i64)?.unwrap_or(60_000) as u64;
+    let duration = req
+        .opt_int("DurationMs", 1, crate::engine::faults::MAX_FAULT_MS as i64)?
+        .unwrap_or(60_000) as u64;
     match req.str("Type")? {
         "AZ_OUTAGE" => {
             let az = req.str("AvailabilityZone")?;
@@ -158,7 +174,11 @@ fn inject_fault(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> 
             let until = world.faults.az_outage(az, now, duration)?;
             Ok(json!({ "Type": "AZ_OUTAGE", "AvailabilityZone": az, "Until": until }))
         }
-        other => Err(ApiError::validation(other, "type", "Member must satisfy enum value set: [AZ_OUTAGE]")),
+        other => Err(ApiError::validation(
+            other,
+            "type",
+            "Member must satisfy enum value set: [AZ_OUTAGE]",
+        )),
     }
 }
 

@@ -50,7 +50,9 @@ impl<'a> Request<'a> {
         static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
         match body {
             Value::Object(members) => Ok(Request { members }),
-            Value::Null => Ok(Request { members: EMPTY.get_or_init(Map::new) }),
+            Value::Null => Ok(Request {
+                members: EMPTY.get_or_init(Map::new),
+            }),
             other => Err(ApiError::serialization(format!(
                 "the request must be a JSON object, found a {}",
                 type_name(other)
@@ -198,9 +200,5 @@ impl<'a> Request<'a> {
 
 /// `ValidationException` for a missing required member.
 pub fn missing(name: &str) -> ApiError {
-    ApiError::validation(
-        "null",
-        &member_path(name),
-        "Member must not be null",
-    )
+    ApiError::validation("null", &member_path(name), "Member must not be null")
 }

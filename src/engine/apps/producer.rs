@@ -92,9 +92,22 @@ pub fn start(world: &mut World, name: &str, config: ProducerConfig) {
         Some(p) => (p.generation + 1, p.stats.clone()),
         None => (0, ProducerStats::default()),
     };
-    let p = Producer { config, running: true, generation, started_at: now, emitted_in_run: 0, stats };
+    let p = Producer {
+        config,
+        running: true,
+        generation,
+        started_at: now,
+        emitted_in_run: 0,
+        stats,
+    };
     world.producers.map.insert(name.to_string(), p);
-    world.schedule(now, Event::ProducerTick { producer: name.to_string(), generation });
+    world.schedule(
+        now,
+        Event::ProducerTick {
+            producer: name.to_string(),
+            generation,
+        },
+    );
 }
 
 /// Stops producer `name`; returns whether it exists.
@@ -113,14 +126,22 @@ pub fn stop(world: &mut World, name: &str) -> bool {
 pub fn on_tick(world: &mut World, name: &str, generation: u64) {
     let now = world.now();
     loop {
-        let Some(p) = world.producers.map.get(name) else { return };
+        let Some(p) = world.producers.map.get(name) else {
+            return;
+        };
         if !p.running || p.generation != generation {
             return;
         }
         let k = p.emitted_in_run;
         let due = p.due_of(k);
         if due > now {
-            world.schedule(due, Event::ProducerTick { producer: name.to_string(), generation });
+            world.schedule(
+                due,
+                Event::ProducerTick {
+                    producer: name.to_string(),
+                    generation,
+                },
+            );
             return;
         }
         let stream = p.config.stream.clone();
@@ -131,7 +152,14 @@ pub fn on_tick(world: &mut World, name: &str, generation: u64) {
         let data = clickstream_event(world.rng(), event_id, user, unix_ms);
         let key = format!("user-{user}");
         let epoch = world.epoch();
-        let result = world.kinesis.append(&stream, Routing::PartitionKey(&key), &key, &data, now, epoch);
+        let result = world.kinesis.append(
+            &stream,
+            Routing::PartitionKey(&key),
+            &key,
+            &data,
+            now,
+            epoch,
+        );
         if let Some(p) = world.producers.map.get_mut(name) {
             p.emitted_in_run += 1;
             match result {

@@ -59,7 +59,14 @@ impl KeyDistribution {
 }
 
 const ACTIONS: [&str; 5] = ["view", "view", "view", "add_to_cart", "purchase"];
-const PAGES: [&str; 6] = ["/", "/search", "/products", "/cart", "/checkout", "/account"];
+const PAGES: [&str; 6] = [
+    "/",
+    "/search",
+    "/products",
+    "/cart",
+    "/checkout",
+    "/account",
+];
 
 /// One clickstream event as compact JSON, about 110 bytes.
 pub fn clickstream_event(rng: &mut WorldRng, event_id: u64, user: u32, unix_ms: u64) -> Vec<u8> {

@@ -23,7 +23,10 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "ListMetrics" => Ok(list_metrics(world)),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
-            format!("cloudwatch has no action '{other}'; supported: {}", ACTIONS.join(", ")),
+            format!(
+                "cloudwatch has no action '{other}'; supported: {}",
+                ACTIONS.join(", ")
+            ),
         )),
     }
 }
@@ -51,8 +54,9 @@ fn get_metric_statistics(world: &mut World, req: Request<'_>) -> Result<Value, A
         )));
     }
     let name = req.str("MetricName")?;
-    let (metric, unit) = Metric::from_name(name)
-        .ok_or_else(|| invalid_parameter(format!("Unknown metric {name} in namespace AWS/Kinesis")))?;
+    let (metric, unit) = Metric::from_name(name).ok_or_else(|| {
+        invalid_parameter(format!("Unknown metric {name} in namespace AWS/Kinesis"))
+    })?;
     let mut stream = None;
     let mut shard = None;
     for d in req.opt_list("Dimensions")?.into_iter().flatten() {
@@ -60,17 +64,23 @@ fn get_metric_statistics(world: &mut World, req: Request<'_>) -> Result<Value, A
         match (d.str("Name")?, d.str("Value")?) {
             ("StreamName", v) => stream = Some(v),
             ("ShardId", v) => {
-                shard = Some(parse_shard_id(v).ok_or_else(|| invalid_parameter(format!("Invalid ShardId {v}")))?)
+                shard = Some(
+                    parse_shard_id(v)
+                        .ok_or_else(|| invalid_parameter(format!("Invalid ShardId {v}")))?,
+                )
             }
             (other, _) => return Err(invalid_parameter(format!("Unknown dimension {other}"))),
         }
     }
-    let stream = stream.ok_or_else(|| invalid_parameter("Dimension StreamName is required".into()))?;
+    let stream =
+        stream.ok_or_else(|| invalid_parameter("Dimension StreamName is required".into()))?;
     let time = |member: &str| -> Result<u64, ApiError> {
-        let v = req.raw(member).ok_or_else(|| crate::engine::api::request::missing(member))?;
-        let secs = v
-            .as_f64()
-            .ok_or_else(|| ApiError::serialization(format!("member '{member}' must be epoch seconds")))?;
+        let v = req
+            .raw(member)
+            .ok_or_else(|| crate::engine::api::request::missing(member))?;
+        let secs = v.as_f64().ok_or_else(|| {
+            ApiError::serialization(format!("member '{member}' must be epoch seconds"))
+        })?;
         Ok((secs.max(0.0) * 1000.0) as u64)
     };
     let epoch = world.epoch();
@@ -95,7 +105,10 @@ fn get_metric_statistics(world: &mut World, req: Request<'_>) -> Result<Value, A
         None => vec!["Sum"],
         Some(list) => list.iter().filter_map(Value::as_str).collect(),
     };
-    let points = world.kinesis.metrics.series(stream, shard, metric, start_v, end_v, period);
+    let points = world
+        .kinesis
+        .metrics
+        .series(stream, shard, metric, start_v, end_v, period);
     let datapoints: Vec<Value> = points
         .into_iter()
         .map(|(start, sum, max, n)| {

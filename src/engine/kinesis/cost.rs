@@ -114,18 +114,50 @@ impl StreamUsage {
         );
         let ppu_m = self.put_payload_units as f64 / 1e6;
         let provisioned = vec![
-            ("Shard-hours", format!("{shard_h:.3} h"), shard_h * prices::SHARD_HOUR),
-            ("PUT payload units", format!("{}", self.put_payload_units), ppu_m * prices::PUT_PAYLOAD_UNITS_MILLION),
-            ("Extended retention", format!("{ext_h:.3} shard-h"), ext_h * prices::EXTENDED_RETENTION_SHARD_HOUR),
+            (
+                "Shard-hours",
+                format!("{shard_h:.3} h"),
+                shard_h * prices::SHARD_HOUR,
+            ),
+            (
+                "PUT payload units",
+                format!("{}", self.put_payload_units),
+                ppu_m * prices::PUT_PAYLOAD_UNITS_MILLION,
+            ),
+            (
+                "Extended retention",
+                format!("{ext_h:.3} shard-h"),
+                ext_h * prices::EXTENDED_RETENTION_SHARD_HOUR,
+            ),
         ];
         let on_demand_lines = vec![
-            ("Stream-hours (on-demand)", format!("{od_h:.3} h"), od_h * prices::ON_DEMAND_STREAM_HOUR),
-            ("Data in (on-demand)", format!("{gb_in:.6} GB"), gb_in * prices::ON_DEMAND_GB_IN),
-            ("Data out (on-demand)", format!("{gb_out:.6} GB"), gb_out * prices::ON_DEMAND_GB_OUT),
+            (
+                "Stream-hours (on-demand)",
+                format!("{od_h:.3} h"),
+                od_h * prices::ON_DEMAND_STREAM_HOUR,
+            ),
+            (
+                "Data in (on-demand)",
+                format!("{gb_in:.6} GB"),
+                gb_in * prices::ON_DEMAND_GB_IN,
+            ),
+            (
+                "Data out (on-demand)",
+                format!("{gb_out:.6} GB"),
+                gb_out * prices::ON_DEMAND_GB_OUT,
+            ),
         ];
         let efo = vec![
-            ("EFO consumer-shard-hours", format!("{efo_h:.3} h"), efo_h * prices::EFO_CONSUMER_SHARD_HOUR),
-            ("EFO data", format!("{gb_efo:.6} GB"), gb_efo * prices::EFO_GB),
+            (
+                "EFO consumer-shard-hours",
+                format!("{efo_h:.3} h"),
+                efo_h * prices::EFO_CONSUMER_SHARD_HOUR,
+            ),
+            (
+                "EFO data",
+                format!("{gb_efo:.6} GB"),
+                gb_efo * prices::EFO_GB,
+            ),
         ];
         let sum = |v: &[(&str, String, f64)]| v.iter().map(|l| l.2).sum::<f64>();
         let efo_total = sum(&efo);
@@ -136,10 +168,22 @@ impl StreamUsage {
         let as_provisioned = self.open_shard_ms as f64 / MS_PER_HOUR * prices::SHARD_HOUR
             + ppu_m * prices::PUT_PAYLOAD_UNITS_MILLION
             + ext_h * prices::EXTENDED_RETENTION_SHARD_HOUR;
-        let mut lines = if on_demand { on_demand_lines } else { provisioned };
+        let mut lines = if on_demand {
+            on_demand_lines
+        } else {
+            provisioned
+        };
         lines.extend(efo);
         let total = sum(&lines);
-        let other_mode_total = if on_demand { as_provisioned } else { as_on_demand } + efo_total;
-        CostBreakdown { lines, total, other_mode_total }
+        let other_mode_total = if on_demand {
+            as_provisioned
+        } else {
+            as_on_demand
+        } + efo_total;
+        CostBreakdown {
+            lines,
+            total,
+            other_mode_total,
+        }
     }
 }

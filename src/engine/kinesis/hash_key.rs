@@ -47,7 +47,10 @@ impl HashKeyRange {
 
     /// The whole space `[0, 2^128 − 1]`.
     pub fn full() -> HashKeyRange {
-        HashKeyRange { starting: 0, ending: MAX_HASH_KEY }
+        HashKeyRange {
+            starting: 0,
+            ending: MAX_HASH_KEY,
+        }
     }
 
     /// Whether `h` lies in the range.
@@ -85,12 +88,20 @@ pub fn layout_width(n: u32) -> Option<u128> {
 /// (§1.3): `start_i = i·w`, `end_i = (i+1)·w − 1`, the last shard ending at `2^128 − 1`.
 pub fn initial_layout(n: u32) -> Vec<HashKeyRange> {
     let Some(w) = layout_width(n) else {
-        return if n == 1 { vec![HashKeyRange::full()] } else { Vec::new() };
+        return if n == 1 {
+            vec![HashKeyRange::full()]
+        } else {
+            Vec::new()
+        };
     };
     (0..n as u128)
         .map(|i| {
             let start = i * w;
-            let end = if i + 1 == n as u128 { MAX_HASH_KEY } else { (i + 1) * w - 1 };
+            let end = if i + 1 == n as u128 {
+                MAX_HASH_KEY
+            } else {
+                (i + 1) * w - 1
+            };
             HashKeyRange::new(start, end)
         })
         .collect()

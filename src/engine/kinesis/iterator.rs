@@ -70,7 +70,9 @@ impl ShardIterator {
                 &format!("Member must have length between 1 and {ITERATOR_MAX_LEN}"),
             ));
         }
-        let bytes = base64::engine::general_purpose::STANDARD.decode(s).map_err(|_| invalid())?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(s)
+            .map_err(|_| invalid())?;
         if bytes.len() < 2 + 8 + 4 + 8 + 8 + 8 || bytes[0] != VERSION {
             return Err(invalid());
         }
@@ -83,7 +85,9 @@ impl ShardIterator {
         if mac(secret, body) != tag {
             return Err(invalid());
         }
-        let stream = std::str::from_utf8(&body[2..2 + name_len]).map_err(|_| invalid())?.to_string();
+        let stream = std::str::from_utf8(&body[2..2 + name_len])
+            .map_err(|_| invalid())?
+            .to_string();
         let mut at = 2 + name_len;
         let mut take = |n: usize| {
             let slice = &body[at..at + n];
@@ -95,7 +99,13 @@ impl ShardIterator {
         let shard_index = u32::from_be_bytes(take(4).try_into().unwrap_or([0; 4]));
         let position = u64_of(take(8));
         let issued_ms = u64_of(take(8));
-        Ok(ShardIterator { stream, stream_created_ms, shard_index, position, issued_ms })
+        Ok(ShardIterator {
+            stream,
+            stream_created_ms,
+            shard_index,
+            position,
+            issued_ms,
+        })
     }
 
     /// Fails with `ExpiredIteratorException` if the iterator is older than 300 s at `now`.

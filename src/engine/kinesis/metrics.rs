@@ -84,21 +84,60 @@ impl Metric {
     pub const ALL: [(Metric, &'static [&'static str], &'static str); 14] = [
         (Metric::IncomingBytes, &["IncomingBytes"], "Bytes"),
         (Metric::IncomingRecords, &["IncomingRecords"], "Count"),
-        (Metric::WriteProvisionedThroughputExceeded, &["WriteProvisionedThroughputExceeded"], "Count"),
-        (Metric::ReadProvisionedThroughputExceeded, &["ReadProvisionedThroughputExceeded"], "Count"),
-        (Metric::OutgoingBytes, &["GetRecords.Bytes", "OutgoingBytes"], "Bytes"),
-        (Metric::OutgoingRecords, &["GetRecords.Records", "OutgoingRecords"], "Count"),
+        (
+            Metric::WriteProvisionedThroughputExceeded,
+            &["WriteProvisionedThroughputExceeded"],
+            "Count",
+        ),
+        (
+            Metric::ReadProvisionedThroughputExceeded,
+            &["ReadProvisionedThroughputExceeded"],
+            "Count",
+        ),
+        (
+            Metric::OutgoingBytes,
+            &["GetRecords.Bytes", "OutgoingBytes"],
+            "Bytes",
+        ),
+        (
+            Metric::OutgoingRecords,
+            &["GetRecords.Records", "OutgoingRecords"],
+            "Count",
+        ),
         (Metric::GetRecordsSuccess, &["GetRecords.Success"], "Count"),
         (
             Metric::IteratorAgeMilliseconds,
-            &["GetRecords.IteratorAgeMilliseconds", "IteratorAgeMilliseconds"],
+            &[
+                "GetRecords.IteratorAgeMilliseconds",
+                "IteratorAgeMilliseconds",
+            ],
             "Milliseconds",
         ),
-        (Metric::SubscribeToShardSuccess, &["SubscribeToShard.Success"], "Count"),
-        (Metric::SubscribeToShardRateExceeded, &["SubscribeToShard.RateExceeded"], "Count"),
-        (Metric::SubscribeToShardEventSuccess, &["SubscribeToShardEvent.Success"], "Count"),
-        (Metric::SubscribeToShardEventRecords, &["SubscribeToShardEvent.Records"], "Count"),
-        (Metric::SubscribeToShardEventBytes, &["SubscribeToShardEvent.Bytes"], "Bytes"),
+        (
+            Metric::SubscribeToShardSuccess,
+            &["SubscribeToShard.Success"],
+            "Count",
+        ),
+        (
+            Metric::SubscribeToShardRateExceeded,
+            &["SubscribeToShard.RateExceeded"],
+            "Count",
+        ),
+        (
+            Metric::SubscribeToShardEventSuccess,
+            &["SubscribeToShardEvent.Success"],
+            "Count",
+        ),
+        (
+            Metric::SubscribeToShardEventRecords,
+            &["SubscribeToShardEvent.Records"],
+            "Count",
+        ),
+        (
+            Metric::SubscribeToShardEventBytes,
+            &["SubscribeToShardEvent.Bytes"],
+            "Bytes",
+        ),
         (
             Metric::SubscribeToShardEventMillisBehindLatest,
             &["SubscribeToShardEvent.MillisBehindLatest"],
@@ -108,12 +147,18 @@ impl Metric {
 
     /// Looks a metric up by CloudWatch name.
     pub fn from_name(name: &str) -> Option<(Metric, &'static str)> {
-        Metric::ALL.iter().find(|(_, names, _)| names.contains(&name)).map(|(m, _, unit)| (*m, *unit))
+        Metric::ALL
+            .iter()
+            .find(|(_, names, _)| names.contains(&name))
+            .map(|(m, _, unit)| (*m, *unit))
     }
 
     /// Whether the metric aggregates by maximum (ages) rather than by sum (counts, bytes).
     pub fn is_gauge(self) -> bool {
-        matches!(self, Metric::IteratorAgeMilliseconds | Metric::SubscribeToShardEventMillisBehindLatest)
+        matches!(
+            self,
+            Metric::IteratorAgeMilliseconds | Metric::SubscribeToShardEventMillisBehindLatest
+        )
     }
 
     /// This metric's value in one second's stats.
@@ -149,7 +194,11 @@ impl ShardMetrics {
         let sec = now / 1000;
         if self.seconds.back().is_none_or(|(s, _)| *s != sec) {
             self.seconds.push_back((sec, SecondStats::default()));
-            while self.seconds.front().is_some_and(|(s, _)| s + RETAINED_SECONDS <= sec) {
+            while self
+                .seconds
+                .front()
+                .is_some_and(|(s, _)| s + RETAINED_SECONDS <= sec)
+            {
                 self.seconds.pop_front();
             }
         }
@@ -159,7 +208,9 @@ impl ShardMetrics {
 
     /// Seconds with any activity in `[from_s, to_s)`.
     pub fn range(&self, from_s: u64, to_s: u64) -> impl Iterator<Item = &(u64, SecondStats)> {
-        self.seconds.iter().filter(move |(s, _)| *s >= from_s && *s < to_s)
+        self.seconds
+            .iter()
+            .filter(move |(s, _)| *s >= from_s && *s < to_s)
     }
 }
 
@@ -172,13 +223,22 @@ pub struct Metrics {
 impl Metrics {
     /// The current second's stats of one shard.
     pub fn shard_second(&mut self, stream: &str, shard: u32, now: VirtualMs) -> &mut SecondStats {
-        self.shards.entry(stream.to_string()).or_default().entry(shard).or_default().at(now)
+        self.shards
+            .entry(stream.to_string())
+            .or_default()
+            .entry(shard)
+            .or_default()
+            .at(now)
     }
 
     /// One shard's stats for virtual second `sec`, if it had any activity.
     pub fn shard_stats(&self, stream: &str, shard: u32, sec: u64) -> Option<SecondStats> {
         let m = self.shards.get(stream)?.get(&shard)?;
-        m.seconds.iter().rev().find(|(s, _)| *s == sec).map(|(_, st)| *st)
+        m.seconds
+            .iter()
+            .rev()
+            .find(|(s, _)| *s == sec)
+            .map(|(_, st)| *st)
     }
 
     /// Forgets a deleted stream's metrics.
@@ -199,7 +259,9 @@ impl Metrics {
     ) -> Vec<(u64, u64, u64, u64)> {
         let period_s = period_s.max(1);
         let mut buckets: BTreeMap<u64, (u64, u64, u64)> = BTreeMap::new();
-        let Some(by_shard) = self.shards.get(stream) else { return Vec::new() };
+        let Some(by_shard) = self.shards.get(stream) else {
+            return Vec::new();
+        };
         for (idx, m) in by_shard {
             if shard.is_some_and(|s| s != *idx) {
                 continue;
@@ -213,6 +275,9 @@ impl Metrics {
                 b.2 += 1;
             }
         }
-        buckets.into_iter().map(|(s, (sum, max, n))| (s, sum, max, n)).collect()
+        buckets
+            .into_iter()
+            .map(|(s, (sum, max, n))| (s, sum, max, n))
+            .collect()
     }
 }

@@ -88,12 +88,18 @@ impl Kinesis {
     pub fn insert(&mut self, stream: Stream) {
         self.throughput.remove(stream.name());
         self.metrics.remove_stream(stream.name());
-        self.usage.insert(stream.name().to_string(), cost::StreamUsage::default());
+        self.usage
+            .insert(stream.name().to_string(), cost::StreamUsage::default());
         self.streams.insert(stream.name().to_string(), stream);
     }
 
     /// The limiters of one shard, created full at `now` on first use.
-    pub fn throughput_mut(&mut self, stream: &str, shard_index: u32, now: VirtualMs) -> &mut ShardThroughput {
+    pub fn throughput_mut(
+        &mut self,
+        stream: &str,
+        shard_index: u32,
+        now: VirtualMs,
+    ) -> &mut ShardThroughput {
         self.throughput
             .entry(stream.to_string())
             .or_default()
@@ -218,7 +224,9 @@ impl Kinesis {
             .entry(shard_index)
             .or_insert_with(|| ShardThroughput::new(now));
         if !limiter.admit_write(now, bytes) {
-            self.metrics.shard_second(stream_name, shard_index, now).write_throttled += 1;
+            self.metrics
+                .shard_second(stream_name, shard_index, now)
+                .write_throttled += 1;
             return Err(Kinesis::rate_exceeded(stream_name, shard_index));
         }
         let second = self.metrics.shard_second(stream_name, shard_index, now);
@@ -234,6 +242,10 @@ impl Kinesis {
         let sequence_number = shard.append(now, unix_ms / 1000, hash_key, partition_key, data);
         // Subscriptions on this shard get a delivery when the record becomes visible (§1.13).
         self.efo.note_append(stream_name, shard_index, now);
-        Ok(PutOutcome { shard_index: shard.index(), sequence_number, hash_key })
+        Ok(PutOutcome {
+            shard_index: shard.index(),
+            sequence_number,
+            hash_key,
+        })
     }
 }

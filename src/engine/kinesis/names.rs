@@ -7,7 +7,11 @@ use crate::engine::kinesis::limits::{PARTITION_KEY_MAX_CHARS, STREAM_NAME_MAX_LE
 pub fn validate_stream_name(name: &str, member: &str) -> Result<(), ApiError> {
     let len = name.chars().count();
     if len < 1 {
-        return Err(ApiError::validation(name, member, "Member must have length greater than or equal to 1"));
+        return Err(ApiError::validation(
+            name,
+            member,
+            "Member must have length greater than or equal to 1",
+        ));
     }
     if len > STREAM_NAME_MAX_LEN {
         return Err(ApiError::validation(
@@ -16,7 +20,10 @@ pub fn validate_stream_name(name: &str, member: &str) -> Result<(), ApiError> {
             &format!("Member must have length less than or equal to {STREAM_NAME_MAX_LEN}"),
         ));
     }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')) {
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
         return Err(ApiError::validation(
             name,
             member,

@@ -66,14 +66,22 @@ impl OnDemandState {
 /// Schedules the periodic check for an ACTIVE on-demand stream, unless one is scheduled.
 pub fn ensure_scheduled(world: &mut World, stream: &str) {
     let now = world.now();
-    let Some(s) = world.kinesis.stream_mut(stream) else { return };
+    let Some(s) = world.kinesis.stream_mut(stream) else {
+        return;
+    };
     if s.mode != StreamMode::OnDemand || s.on_demand.next_check.is_some() {
         return;
     }
     let due = now + CHECK_INTERVAL_MS;
     s.on_demand.next_check = Some(due);
     let created_ms = s.created_ms();
-    world.schedule(due, Event::OnDemandCheck { stream: stream.to_string(), created_ms });
+    world.schedule(
+        due,
+        Event::OnDemandCheck {
+            stream: stream.to_string(),
+            created_ms,
+        },
+    );
 }
 
 /// Runs one check (the `OnDemandCheck` event) and schedules the next.
@@ -82,7 +90,9 @@ pub fn check(world: &mut World, stream: &str, created_ms: VirtualMs) {
     let from_s = now.saturating_sub(CHECK_INTERVAL_MS) / 1000;
     let to_s = now / 1000;
     let interval_s = (to_s - from_s).max(1);
-    let Some(s) = world.kinesis.stream(stream) else { return };
+    let Some(s) = world.kinesis.stream(stream) else {
+        return;
+    };
     if s.created_ms() != created_ms || s.on_demand.next_check != Some(now) {
         return;
     }
@@ -98,7 +108,11 @@ pub fn check(world: &mut World, stream: &str, created_ms: VirtualMs) {
     let mut hot: Vec<u32> = Vec::new();
     for shard in s.open_shards() {
         let sum = |m: Metric| -> u64 {
-            metrics.series(stream, Some(shard.index()), m, from_s, to_s, interval_s).iter().map(|p| p.1).sum()
+            metrics
+                .series(stream, Some(shard.index()), m, from_s, to_s, interval_s)
+                .iter()
+                .map(|p| p.1)
+                .sum()
         };
         let (bytes, records) = (sum(Metric::IncomingBytes), sum(Metric::IncomingRecords));
         let (bps, rps) = (bytes / interval_s, records / interval_s);
@@ -106,23 +120,47 @@ pub fn check(world: &mut World, stream: &str, created_ms: VirtualMs) {
             hot.push(shard.index());
         }
         let score = (bps * 1000 / WRITE_BYTES_PER_S).max(rps * 1000 / WRITE_RECORDS_PER_S);
-        load.push((score, shard.index(), shard.range().starting, shard.range().ending));
+        load.push((
+            score,
+            shard.index(),
+            shard.range().starting,
+            shard.range().ending,
+        ));
     }
     let per_second = |m: Metric| -> u64 {
-        metrics.series(stream, None, m, from_s, to_s, 1).iter().map(|p| p.1).max().unwrap_or(0)
+        metrics
+            .series(stream, None, m, from_s, to_s, 1)
+            .iter()
+            .map(|p| p.1)
+            .max()
+            .unwrap_or(0)
     };
-    let (peak_b, peak_r) = (per_second(Metric::IncomingBytes), per_second(Metric::IncomingRecords));
+    let (peak_b, peak_r) = (
+        per_second(Metric::IncomingBytes),
+        per_second(Metric::IncomingRecords),
+    );
     let open = s.open_shard_count();
     let active = s.status == StreamStatus::Active;
     let created_unix_s = world.epoch().to_unix_ms(now) / 1000;
 
-    let Some(s) = world.kinesis.stream_mut(stream) else { return };
+    let Some(s) = world.kinesis.stream_mut(stream) else {
+        return;
+    };
     s.on_demand.peaks.push_back((now, peak_b, peak_r));
-    while s.on_demand.peaks.front().is_some_and(|(t, _, _)| t.saturating_add(PEAK_WINDOW_MS) <= now) {
+    while s
+        .on_demand
+        .peaks
+        .front()
+        .is_some_and(|(t, _, _)| t.saturating_add(PEAK_WINDOW_MS) <= now)
+    {
         s.on_demand.peaks.pop_front();
     }
     if active {
-        let target = s.on_demand.target_shards(now).max(open + hot.len()).min(MAX_ON_DEMAND_SHARDS);
+        let target = s
+            .on_demand
+            .target_shards(now)
+            .max(open + hot.len())
+            .min(MAX_ON_DEMAND_SHARDS);
         // Busiest first; ties by index, so the plan is deterministic.
         load.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut open_now = open;
@@ -139,5 +177,11 @@ pub fn check(world: &mut World, stream: &str, created_ms: VirtualMs) {
     }
     let due = now + CHECK_INTERVAL_MS;
     s.on_demand.next_check = Some(due);
-    world.schedule(due, Event::OnDemandCheck { stream: stream.to_string(), created_ms });
+    world.schedule(
+        due,
+        Event::OnDemandCheck {
+            stream: stream.to_string(),
+            created_ms,
+        },
+    );
 }

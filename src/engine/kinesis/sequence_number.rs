@@ -66,7 +66,11 @@ impl SequenceNumber {
             let limb = (shift / 64) as usize;
             let off = shift % 64;
             let lo = (n[limb] as u128) >> off;
-            let hi = if limb + 1 < 3 { (n[limb + 1] as u128) << (64 - off) } else { 0 };
+            let hi = if limb + 1 < 3 {
+                (n[limb + 1] as u128) << (64 - off)
+            } else {
+                0
+            };
             let v = if off == 0 { n[limb] as u128 } else { lo | hi };
             (v & ((1u128 << bits) - 1)) as u64
         };
@@ -81,7 +85,12 @@ impl SequenceNumber {
         if version_lo != 2 || version_hi != 2 || nibble != u64::from(shard_index & 0xf) || beyond {
             return None;
         }
-        Some(SequenceNumber { shard_created_s, seq_index, arrival_s, shard_index })
+        Some(SequenceNumber {
+            shard_created_s,
+            seq_index,
+            arrival_s,
+            shard_index,
+        })
     }
 }
 

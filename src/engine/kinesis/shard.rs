@@ -131,7 +131,11 @@ impl Shard {
         partition_key: &str,
         data: &[u8],
     ) -> SequenceNumber {
-        debug_assert_eq!(self.state, ShardState::Open, "closed shards never receive writes");
+        debug_assert_eq!(
+            self.state,
+            ShardState::Open,
+            "closed shards never receive writes"
+        );
         let seq_index = self.next_seq_index;
         self.next_seq_index += 1;
         self.total_bytes += (data.len() + partition_key.len()) as u64;
@@ -189,7 +193,11 @@ impl Shard {
     /// Drops records that arrived before `horizon_ms`; returns how many were dropped.
     pub fn trim_before(&mut self, horizon_ms: VirtualMs) -> usize {
         let mut n = 0;
-        while self.records.front().is_some_and(|r| r.arrival_ms < horizon_ms) {
+        while self
+            .records
+            .front()
+            .is_some_and(|r| r.arrival_ms < horizon_ms)
+        {
             if let Some(r) = self.records.pop_front() {
                 self.total_bytes -= (r.data.len() + r.partition_key.len()) as u64;
                 n += 1;

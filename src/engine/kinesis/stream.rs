@@ -204,8 +204,9 @@ impl Stream {
     pub(crate) fn edit_shards<R>(&mut self, f: impl FnOnce(&mut Vec<Shard>) -> R) -> R {
         let out = f(&mut self.shards);
         self.shards.sort_by_key(Shard::index);
-        let mut open: Vec<usize> =
-            (0..self.shards.len()).filter(|&i| self.shards[i].state() == ShardState::Open).collect();
+        let mut open: Vec<usize> = (0..self.shards.len())
+            .filter(|&i| self.shards[i].state() == ShardState::Open)
+            .collect();
         open.sort_by_key(|&i| self.shards[i].range().starting);
         self.open_by_start = open;
         out

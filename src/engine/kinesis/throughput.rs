@@ -41,7 +41,11 @@ pub struct TokenBucket {
 impl TokenBucket {
     /// A full bucket refilling `per_s` units per second.
     pub fn full(per_s: u64, now: VirtualMs) -> TokenBucket {
-        TokenBucket { per_s, level_milli: (per_s * 1000) as i64, last_ms: now }
+        TokenBucket {
+            per_s,
+            level_milli: (per_s * 1000) as i64,
+            last_ms: now,
+        }
     }
 
     fn capacity_milli(&self) -> i64 {
@@ -52,7 +56,10 @@ impl TokenBucket {
     pub fn refill(&mut self, now: VirtualMs) {
         if now > self.last_ms {
             let add = (now - self.last_ms).saturating_mul(self.per_s) as i64;
-            self.level_milli = self.level_milli.saturating_add(add).min(self.capacity_milli());
+            self.level_milli = self
+                .level_milli
+                .saturating_add(add)
+                .min(self.capacity_milli());
             self.last_ms = now;
         }
     }
@@ -66,7 +73,9 @@ impl TokenBucket {
 
     /// Withdraws `units` (possibly into debt).
     pub fn take(&mut self, units: u64) {
-        self.level_milli = self.level_milli.saturating_sub(units.saturating_mul(1000) as i64);
+        self.level_milli = self
+            .level_milli
+            .saturating_sub(units.saturating_mul(1000) as i64);
     }
 
     /// Whether the bucket is in debt (a read bucket refuses calls then).

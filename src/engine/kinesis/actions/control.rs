@@ -58,7 +58,9 @@ pub fn create_stream(world: &mut World, req: Request<'_>) -> Result<Value, ApiEr
         .map_or(DEFAULT_MAX_RECORD_SIZE_KIB, |v| v as u32);
     let tags = req.opt_string_map("Tags")?.unwrap_or_default();
     if tags.len() > 50 {
-        return Err(ApiError::invalid_argument("A stream can have at most 50 tags (§1.16)"));
+        return Err(ApiError::invalid_argument(
+            "A stream can have at most 50 tags (§1.16)",
+        ));
     }
     // A request without a mode and without a shard count creates an on-demand stream; a shard
     // count without a mode means provisioned (§1.12).
@@ -73,7 +75,9 @@ pub fn create_stream(world: &mut World, req: Request<'_>) -> Result<Value, ApiEr
                 "ShardCount is required for a stream in PROVISIONED mode",
             ))
         }
-        (Some(StreamMode::OnDemand) | None, None) => (StreamMode::OnDemand, ON_DEMAND_INITIAL_SHARDS),
+        (Some(StreamMode::OnDemand) | None, None) => {
+            (StreamMode::OnDemand, ON_DEMAND_INITIAL_SHARDS)
+        }
         (Some(StreamMode::Provisioned) | None, Some(n)) => (StreamMode::Provisioned, n as u32),
     };
     if world.kinesis.stream(name).is_some() {
@@ -98,7 +102,9 @@ pub fn create_stream(world: &mut World, req: Request<'_>) -> Result<Value, ApiEr
         .kinesis
         .streams()
         .values()
-        .map(|s| s.open_shard_count() + s.reshard.pending_extra_shards(s.open_shard_count()) as usize)
+        .map(|s| {
+            s.open_shard_count() + s.reshard.pending_extra_shards(s.open_shard_count()) as usize
+        })
         .sum();
     if used as u64 + u64::from(shards) > u64::from(ACCOUNT_SHARD_LIMIT) {
         return Err(ApiError::new(
@@ -110,13 +116,25 @@ pub fn create_stream(world: &mut World, req: Request<'_>) -> Result<Value, ApiEr
     }
     let now = world.now();
     let created_unix_s = world.epoch().to_unix_ms(now) / 1000;
-    let mut stream = Stream::new(name, Kinesis::arn_for(name), shards, mode, now, created_unix_s);
+    let mut stream = Stream::new(
+        name,
+        Kinesis::arn_for(name),
+        shards,
+        mode,
+        now,
+        created_unix_s,
+    );
     stream.max_record_size_kib = max_record_kib;
     for (k, v) in tags {
         stream.tags.insert(k.to_string(), v.to_string());
     }
     world.kinesis.insert(stream);
-    world.schedule(now + STREAM_CREATE_DELAY_MS, Event::StreamActive { stream: name.to_string() });
+    world.schedule(
+        now + STREAM_CREATE_DELAY_MS,
+        Event::StreamActive {
+            stream: name.to_string(),
+        },
+    );
     Ok(json!({}))
 }
 
@@ -138,11 +156,16 @@ pub fn delete_stream(world: &mut World, req: Request<'_>) -> Result<Value, ApiEr
     }
     if let Some(s) = world.kinesis.stream_mut(&name) {
         if s.status == StreamStatus::Deleting {
-            return Err(ApiError::in_use(format!("Stream {name} under account {ACCOUNT_ID} is already DELETING.")));
+            return Err(ApiError::in_use(format!(
+                "Stream {name} under account {ACCOUNT_ID} is already DELETING."
+            )));
         }
         s.status = StreamStatus::Deleting;
     }
-    world.schedule(now + STREAM_DELETE_DELAY_MS, Event::StreamGone { stream: name });
+    world.schedule(
+        now + STREAM_DELETE_DELAY_MS,
+        Event::StreamGone { stream: name },
+    );
     Ok(json!({}))
 }
 
@@ -157,7 +180,11 @@ pub fn describe_stream(world: &mut World, req: Request<'_>) -> Result<Value, Api
     let start_after = match req.opt_str("ExclusiveStartShardId")? {
         None => None,
         Some(id) => Some(parse_shard_id(id).ok_or_else(|| {
-            ApiError::validation(id, "exclusiveStartShardId", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+            ApiError::validation(
+                id,
+                "exclusiveStartShardId",
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+            )
         })?),
     };
     let stream = existing_stream(world, &req)?;
@@ -207,7 +234,9 @@ pub fn describe_stream_summary(world: &mut World, req: Request<'_>) -> Result<Va
 /// ListStreams (paginated by `Limit`, `ExclusiveStartStreamName` or `NextToken`).
 pub fn list_streams(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     req.deny_unknown(&["Limit", "ExclusiveStartStreamName", "NextToken"])?;
-    let limit = req.opt_int("Limit", 1, 10_000)?.unwrap_or(LIST_STREAMS_DEFAULT_LIMIT) as usize;
+    let limit = req
+        .opt_int("Limit", 1, 10_000)?
+        .unwrap_or(LIST_STREAMS_DEFAULT_LIMIT) as usize;
     let mut after = req.opt_str("ExclusiveStartStreamName")?.map(str::to_string);
     if let Some(token) = req.opt_str("NextToken")? {
         let t = decode_token(token, "streams", world.now())?;
@@ -251,7 +280,9 @@ pub fn list_shards(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
         "StreamCreationTimestamp",
         "ShardFilter",
     ])?;
-    let max = req.opt_int("MaxResults", 1, 10_000)?.unwrap_or(LIST_SHARDS_MAX_RESULTS) as usize;
+    let max = req
+        .opt_int("MaxResults", 1, 10_000)?
+        .unwrap_or(LIST_SHARDS_MAX_RESULTS) as usize;
     let now = world.now();
     let (stream_name, start_after): (String, Option<u32>) = match req.opt_str("NextToken")? {
         Some(token) => {
@@ -272,13 +303,20 @@ pub fn list_shards(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
             let after = match req.opt_str("ExclusiveStartShardId")? {
                 None => None,
                 Some(id) => Some(parse_shard_id(id).ok_or_else(|| {
-                    ApiError::validation(id, "exclusiveStartShardId", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+                    ApiError::validation(
+                        id,
+                        "exclusiveStartShardId",
+                        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+                    )
                 })?),
             };
             (name, after)
         }
     };
-    let stream = world.kinesis.stream(&stream_name).ok_or_else(|| Kinesis::stream_not_found(&stream_name))?;
+    let stream = world
+        .kinesis
+        .stream(&stream_name)
+        .ok_or_else(|| Kinesis::stream_not_found(&stream_name))?;
     let filter = match req.opt_struct("ShardFilter")? {
         None => ShardFilter::FromTrimHorizon,
         Some(f) => parse_filter(&f)?,
@@ -293,8 +331,11 @@ pub fn list_shards(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
     let mut out = json!({ "Shards": page.iter().map(|s| shard_json(s)).collect::<Vec<_>>() });
     if eligible.len() > max {
         if let Some(last) = page.last() {
-            out["NextToken"] =
-                json!(encode_token("shards", &format!("{stream_name}/{}", last.index()), now));
+            out["NextToken"] = json!(encode_token(
+                "shards",
+                &format!("{stream_name}/{}", last.index()),
+                now
+            ));
         }
     }
     Ok(out)
@@ -315,7 +356,9 @@ impl ShardFilter {
             // Every listed shard still holds data within retention, so both trim-horizon filters
             // return all of them; AT_TRIM_HORIZON differs only once expired shards exist.
             ShardFilter::AtTrimHorizon | ShardFilter::FromTrimHorizon => true,
-            ShardFilter::AtLatest => shard.state() == crate::engine::kinesis::shard::ShardState::Open,
+            ShardFilter::AtLatest => {
+                shard.state() == crate::engine::kinesis::shard::ShardState::Open
+            }
         }
     }
 }
@@ -348,11 +391,15 @@ fn encode_token(kind: &str, position: &str, now: u64) -> String {
 
 fn decode_token(token: &str, kind: &str, now: u64) -> Result<(u64, String), ApiError> {
     let invalid = || ApiError::invalid_argument("Invalid NextToken.");
-    let bytes = base64::engine::general_purpose::STANDARD.decode(token).map_err(|_| invalid())?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let mut parts = text.splitn(3, '|');
     let (k, pos, issued) = (parts.next(), parts.next(), parts.next());
-    let (Some(k), Some(pos), Some(issued)) = (k, pos, issued) else { return Err(invalid()) };
+    let (Some(k), Some(pos), Some(issued)) = (k, pos, issued) else {
+        return Err(invalid());
+    };
     let issued: u64 = issued.parse().map_err(|_| invalid())?;
     if k != kind {
         return Err(invalid());

@@ -77,15 +77,21 @@ pub fn get_shard_iterator(world: &mut World, req: Request<'_>) -> Result<Value, 
     }
     let now = world.now();
     let epoch = world.epoch();
-    let stream = world.kinesis.stream(stream_name).ok_or_else(|| Kinesis::stream_not_found(stream_name))?;
+    let stream = world
+        .kinesis
+        .stream(stream_name)
+        .ok_or_else(|| Kinesis::stream_not_found(stream_name))?;
     if !stream.status.allows_io() {
         return Err(ApiError::not_found(format!(
             "Stream {stream_name} under account {ACCOUNT_ID} is {} and cannot be read yet.",
             stream.status.as_str()
         )));
     }
-    let shard_index = parse_shard_id(shard_id_str).ok_or_else(|| shard_not_found(stream_name, shard_id_str))?;
-    let shard = stream.shard(shard_index).ok_or_else(|| shard_not_found(stream_name, shard_id_str))?;
+    let shard_index =
+        parse_shard_id(shard_id_str).ok_or_else(|| shard_not_found(stream_name, shard_id_str))?;
+    let shard = stream
+        .shard(shard_index)
+        .ok_or_else(|| shard_not_found(stream_name, shard_id_str))?;
     let position = match kind {
         "TRIM_HORIZON" => 0,
         "LATEST" => shard.next_seq_index(),
@@ -183,8 +189,16 @@ pub fn get_records(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
             .ok_or_else(|| shard_not_found(&it.stream, &shard_id(it.shard_index)))?;
     }
     // Throttling is decided before reading (§1.8): calls per second, and a read bucket in debt.
-    if !world.kinesis.throughput_mut(&it.stream, it.shard_index, now).admit_read_call(now) {
-        world.kinesis.metrics.shard_second(&it.stream, it.shard_index, now).read_throttled += 1;
+    if !world
+        .kinesis
+        .throughput_mut(&it.stream, it.shard_index, now)
+        .admit_read_call(now)
+    {
+        world
+            .kinesis
+            .metrics
+            .shard_second(&it.stream, it.shard_index, now)
+            .read_throttled += 1;
         return Err(Kinesis::rate_exceeded(&it.stream, it.shard_index));
     }
     let (response, bytes, n_records, age) = {
@@ -229,7 +243,11 @@ pub fn get_records(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
             response["MillisBehindLatest"] = json!(millis_behind);
             response["ChildShards"] = Value::Array(child_shards(stream, it.shard_index));
         } else {
-            let next = ShardIterator { position: next_position, issued_ms: now, ..it.clone() };
+            let next = ShardIterator {
+                position: next_position,
+                issued_ms: now,
+                ..it.clone()
+            };
             response["NextShardIterator"] = json!(next.encode(secret));
             response["MillisBehindLatest"] = json!(millis_behind);
         }
@@ -241,8 +259,14 @@ pub fn get_records(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
         };
         (response, bytes, returned as u64, age)
     };
-    world.kinesis.throughput_mut(&it.stream, it.shard_index, now).charge_read(bytes);
-    let second = world.kinesis.metrics.shard_second(&it.stream, it.shard_index, now);
+    world
+        .kinesis
+        .throughput_mut(&it.stream, it.shard_index, now)
+        .charge_read(bytes);
+    let second = world
+        .kinesis
+        .metrics
+        .shard_second(&it.stream, it.shard_index, now);
     second.outgoing_bytes += bytes;
     second.outgoing_records += n_records;
     second.get_records_calls += 1;

@@ -75,7 +75,10 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "SubscribeToShard" => consumers::subscribe_to_shard(world, req),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
-            format!("kinesis has no action '{other}'; supported: {}", ACTIONS.join(", ")),
+            format!(
+                "kinesis has no action '{other}'; supported: {}",
+                ACTIONS.join(", ")
+            ),
         )),
     }
 }
@@ -117,5 +120,8 @@ pub fn existing_stream<'w>(
     req: &Request<'_>,
 ) -> Result<&'w crate::engine::kinesis::stream::Stream, ApiError> {
     let name = stream_name_of(req)?;
-    world.kinesis.stream(name).ok_or_else(|| Kinesis::stream_not_found(name))
+    world
+        .kinesis
+        .stream(name)
+        .ok_or_else(|| Kinesis::stream_not_found(name))
 }

@@ -35,9 +35,9 @@ pub fn decode_data(b64: &str, member: &str) -> Result<Vec<u8>, ApiError> {
             &format!("Member must have length less than or equal to {DATA_BLOB_MAX_BYTES}"),
         ));
     }
-    base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| {
-        ApiError::serialization(format!("member '{member}' is not valid base64: {e}"))
-    })
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|e| ApiError::serialization(format!("member '{member}' is not valid base64: {e}")))
 }
 
 /// Validates the members shared by PutRecord and PutRecords entries.
@@ -57,11 +57,19 @@ pub fn read_record<'a>(
             ))
         })?),
     };
-    Ok(RecordInput { partition_key, explicit_hash_key, data })
+    Ok(RecordInput {
+        partition_key,
+        explicit_hash_key,
+        data,
+    })
 }
 
 /// Checks the record against the stream's `MaxRecordSizeInKiB` (data + partition key, §1.4).
-pub fn check_record_size(world: &World, stream: &str, rec: &RecordInput<'_>) -> Result<(), ApiError> {
+pub fn check_record_size(
+    world: &World,
+    stream: &str,
+    rec: &RecordInput<'_>,
+) -> Result<(), ApiError> {
     let Some(s) = world.kinesis.stream(stream) else {
         return Err(Kinesis::stream_not_found(stream));
     };
@@ -81,14 +89,20 @@ pub fn check_record_size(world: &World, stream: &str, rec: &RecordInput<'_>) -> 
 }
 
 /// Writes a validated record through the stream's single write path.
-pub fn write(world: &mut World, stream: &str, rec: &RecordInput<'_>) -> Result<PutOutcome, ApiError> {
+pub fn write(
+    world: &mut World,
+    stream: &str,
+    rec: &RecordInput<'_>,
+) -> Result<PutOutcome, ApiError> {
     check_record_size(world, stream, rec)?;
     let routing = match rec.explicit_hash_key {
         Some(h) => Routing::Explicit(h),
         None => Routing::PartitionKey(rec.partition_key),
     };
     let (now, epoch) = (world.now(), world.epoch());
-    world.kinesis.append(stream, routing, rec.partition_key, &rec.data, now, epoch)
+    world
+        .kinesis
+        .append(stream, routing, rec.partition_key, &rec.data, now, epoch)
 }
 
 /// PutRecord.

@@ -20,21 +20,28 @@ pub const PUT_RECORDS_MAX_BYTES: usize = 10 * 1_048_576;
 pub fn put_records(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     req.deny_unknown(&["StreamName", "StreamARN", "Records"])?;
     let stream = stream_name_of(&req)?;
-    let entries = req.opt_list("Records")?.ok_or_else(|| crate::engine::api::request::missing("Records"))?;
+    let entries = req
+        .opt_list("Records")?
+        .ok_or_else(|| crate::engine::api::request::missing("Records"))?;
     if entries.is_empty() || entries.len() > PUT_RECORDS_MAX_ENTRIES {
         let constraint = if entries.is_empty() {
             "Member must have length greater than or equal to 1".to_string()
         } else {
             format!("Member must have length less than or equal to {PUT_RECORDS_MAX_ENTRIES}")
         };
-        return Err(ApiError::validation(&format!("[{} entries]", entries.len()), "records", &constraint));
+        return Err(ApiError::validation(
+            &format!("[{} entries]", entries.len()),
+            "records",
+            &constraint,
+        ));
     }
     // The whole request is validated before any entry is written (AWS validates the request body
     // first; only throttling and internal failures are per entry).
     let mut inputs: Vec<RecordInput<'_>> = Vec::with_capacity(entries.len());
     let mut total = 0usize;
     for (i, entry) in entries.iter().enumerate() {
-        let r = Request::new(entry).map_err(|e| ApiError::new(e.kind, format!("records.{}: {}", i + 1, e.message)))?;
+        let r = Request::new(entry)
+            .map_err(|e| ApiError::new(e.kind, format!("records.{}: {}", i + 1, e.message)))?;
         r.deny_unknown(&["Data", "ExplicitHashKey", "PartitionKey"])?;
         let rec = read_record(&r, &format!("records.{}.member.", i + 1))?;
         total += rec.data.len() + rec.partition_key.len();
