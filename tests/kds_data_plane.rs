@@ -582,3 +582,94 @@ fn the_cost_meter_accrues_shard_hours_and_put_payload_units() {
         "{bill:?}"
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn list_shards_filters_follow_shard_lifetimes() {
+    let mut s = session_with_stream(13, "s", 2);
+    advance_by(&mut s, 10_000);
+    let epoch_s = s.world().epoch().unix_ms() as f64 / 1000.0;
+    let before_split = epoch_s + (s.world().now() as f64) / 1000.0;
+    let v = ok(
+        &mut s,
+        "kinesis",
+        "DescribeStream",
+        json!({ "StreamName": "s" }),
+    );
+    let range = &v["StreamDescription"]["Shards"][0]["HashKeyRange"];
+    let (a, b): (u128, u128) = (
+        range["StartingHashKey"]
+            .as_str()
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0),
+        range["EndingHashKey"]
+            .as_str()
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0),
+    );
+    ok(
+        &mut s,
+        "kinesis",
+        "SplitShard",
+        json!({ "StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": (a + (b - a) / 2).to_string() }),
+    );
+    advance_by(&mut s, 20_000);
+    let after_split = epoch_s + (s.world().now() as f64) / 1000.0;
+    let ids = |s: &mut Session, filter: Value| -> Vec<String> {
+        let v = ok(
+            s,
+            "kinesis",
+            "ListShards",
+            json!({ "StreamName": "s", "ShardFilter": filter }),
+        );
+        v["Shards"]
+            .as_array()
+            .expect("Shards")
+            .iter()
+            .map(|x| {
+                x["ShardId"].as_str().unwrap_or_default()[8..]
+                    .trim_start_matches('0')
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(ids(&mut s, json!({ "Type": "AT_LATEST" })), ["1", "2", "3"]);
+    assert_eq!(
+        ids(&mut s, json!({ "Type": "AT_TRIM_HORIZON" })),
+        ["", "1"],
+        "shards open at the trim horizon (stream start)"
+    );
+    assert_eq!(
+        ids(&mut s, json!({ "Type": "FROM_TRIM_HORIZON" })),
+        ["", "1", "2", "3"]
+    );
+    assert_eq!(
+        ids(
+            &mut s,
+            json!({ "Type": "AT_TIMESTAMP", "Timestamp": after_split })
+        ),
+        ["1", "2", "3"]
+    );
+    assert_eq!(
+        ids(
+            &mut s,
+            json!({ "Type": "FROM_TIMESTAMP", "Timestamp": before_split })
+        ),
+        ["", "1", "2", "3"]
+    );
+    assert_eq!(
+        ids(
+            &mut s,
+            json!({ "Type": "AFTER_SHARD_ID", "ShardId": "shardId-000000000001" })
+        ),
+        ["2", "3"]
+    );
+    expect_err(
+        &mut s,
+        "ListShards",
+        json!({ "StreamName": "s", "ShardFilter": { "Type": "AT_TIMESTAMP" } }),
+        "InvalidArgumentException",
+    );
+}

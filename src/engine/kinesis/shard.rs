@@ -86,6 +86,11 @@ impl Shard {
         self.range
     }
 
+    /// Unix seconds of the shard's creation (embedded in its sequence numbers).
+    pub fn created_unix_s(&self) -> u64 {
+        self.created_unix_s
+    }
+
     /// `ParentShardId`.
     pub fn parent(&self) -> Option<u32> {
         self.parent

@@ -318,14 +318,15 @@ pub fn list_shards(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
         .stream(&stream_name)
         .ok_or_else(|| Kinesis::stream_not_found(&stream_name))?;
     let filter = match req.opt_struct("ShardFilter")? {
-        None => ShardFilter::FromTrimHorizon,
-        Some(f) => parse_filter(&f)?,
+        None => ShardFilter::OpenFrom(0),
+        Some(f) => parse_filter(&f, world, stream)?,
     };
+    let epoch = world.epoch();
     let eligible: Vec<&Shard> = stream
         .shards()
         .iter()
         .filter(|s| start_after.is_none_or(|a| s.index() > a))
-        .filter(|s| filter.admits(s))
+        .filter(|s| filter.admits(s, epoch))
         .collect();
     let page: Vec<&Shard> = eligible.iter().take(max).copied().collect();
     let mut out = json!({ "Shards": page.iter().map(|s| shard_json(s)).collect::<Vec<_>>() });
@@ -341,21 +342,27 @@ pub fn list_shards(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
     Ok(out)
 }
 
-/// `ShardFilter.Type` (§1.11).
+/// `ShardFilter.Type` (§1.11), with its instant resolved to virtual time.
 enum ShardFilter {
+    /// Shards after this index.
     AfterShardId(u32),
-    AtTrimHorizon,
-    FromTrimHorizon,
+    /// Shards open at this instant (AT_TRIM_HORIZON, AT_TIMESTAMP).
+    OpenAt(u64),
+    /// Shards open at this instant or created later (FROM_TRIM_HORIZON, FROM_TIMESTAMP).
+    OpenFrom(u64),
+    /// Shards open now.
     AtLatest,
 }
 
 impl ShardFilter {
-    fn admits(&self, shard: &Shard) -> bool {
-        match self {
-            ShardFilter::AfterShardId(id) => shard.index() > *id,
-            // Every listed shard still holds data within retention, so both trim-horizon filters
-            // return all of them; AT_TRIM_HORIZON differs only once expired shards exist.
-            ShardFilter::AtTrimHorizon | ShardFilter::FromTrimHorizon => true,
+    fn admits(&self, shard: &Shard, epoch: crate::engine::time::Epoch) -> bool {
+        // Shards know their creation second; closing is known to the millisecond.
+        let created = epoch.to_virtual(shard.created_unix_s() * 1000).unwrap_or(0);
+        let open_after = |t: u64| shard.closed_ms().is_none_or(|c| c > t);
+        match *self {
+            ShardFilter::AfterShardId(id) => shard.index() > id,
+            ShardFilter::OpenAt(t) => created <= t.saturating_add(999) && open_after(t),
+            ShardFilter::OpenFrom(t) => open_after(t),
             ShardFilter::AtLatest => {
                 shard.state() == crate::engine::kinesis::shard::ShardState::Open
             }
@@ -363,8 +370,23 @@ impl ShardFilter {
     }
 }
 
-fn parse_filter(f: &Request<'_>) -> Result<ShardFilter, ApiError> {
+fn parse_filter(f: &Request<'_>, world: &World, stream: &Stream) -> Result<ShardFilter, ApiError> {
     f.deny_unknown(&["Type", "ShardId", "Timestamp"])?;
+    let now = world.now();
+    // The trim horizon: now − retention, but never before the stream existed.
+    let horizon = now
+        .saturating_sub(u64::from(stream.retention_hours) * 3_600_000)
+        .max(stream.created_ms());
+    let timestamp = |kind: &str| -> Result<u64, ApiError> {
+        let v = f.raw("Timestamp").ok_or_else(|| {
+            ApiError::invalid_argument(format!("ShardFilter type {kind} requires a Timestamp"))
+        })?;
+        let secs = v.as_f64().ok_or_else(|| {
+            ApiError::serialization("member 'ShardFilter.Timestamp' must be epoch seconds")
+        })?;
+        let unix_ms = (secs.max(0.0) * 1000.0) as u64;
+        Ok(world.epoch().to_virtual(unix_ms).unwrap_or(0).min(now))
+    };
     match f.str("Type")? {
         "AFTER_SHARD_ID" => {
             let id = f.str("ShardId")?;
@@ -372,10 +394,11 @@ fn parse_filter(f: &Request<'_>) -> Result<ShardFilter, ApiError> {
                 .map(ShardFilter::AfterShardId)
                 .ok_or_else(|| ApiError::invalid_argument(format!("Invalid ShardId {id}")))
         }
-        "AT_TRIM_HORIZON" => Ok(ShardFilter::AtTrimHorizon),
-        "FROM_TRIM_HORIZON" => Ok(ShardFilter::FromTrimHorizon),
+        "AT_TRIM_HORIZON" => Ok(ShardFilter::OpenAt(horizon)),
+        "FROM_TRIM_HORIZON" => Ok(ShardFilter::OpenFrom(horizon)),
         "AT_LATEST" => Ok(ShardFilter::AtLatest),
-        "AT_TIMESTAMP" | "FROM_TIMESTAMP" => Ok(ShardFilter::FromTrimHorizon),
+        "AT_TIMESTAMP" => Ok(ShardFilter::OpenAt(timestamp("AT_TIMESTAMP")?.max(horizon))),
+        "FROM_TIMESTAMP" => Ok(ShardFilter::OpenFrom(timestamp("FROM_TIMESTAMP")?.max(horizon))),
         other => Err(ApiError::validation(
             other,
             "shardFilter.type",
