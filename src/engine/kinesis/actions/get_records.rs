@@ -175,6 +175,14 @@ pub fn get_records(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
         .unwrap_or(GET_RECORDS_MAX_LIMIT) as usize;
     let secret = iterator_secret(world);
     let it = ShardIterator::decode(token, secret)?;
+    if let Some(arn) = req.opt_str("StreamARN")? {
+        if crate::engine::kinesis::names::stream_name_from_arn(arn) != Some(it.stream.as_str()) {
+            return Err(ApiError::invalid_argument(format!(
+                "Invalid ShardIterator: it was issued for stream {}, not for {arn}.",
+                it.stream
+            )));
+        }
+    }
     let now = world.now();
     it.check_fresh(now)?;
     let epoch = world.epoch();
