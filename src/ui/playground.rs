@@ -143,6 +143,8 @@ pub struct Playground {
     pub ruler_geometry: (f64, f64, f64, f64),
     /// Iterator cursor handles drawn last frame: (x, y, iterator id, shard, records before view).
     pub cursor_handles: Vec<(f64, f64, u32, u32)>,
+    /// The partition key being typed in the put form, previewed on the ruler.
+    pub preview_key: Option<String>,
     /// An iterator cursor being dragged: (iterator id, current x).
     pub dragging: Option<(u32, f64)>,
     /// Next iterator number.
@@ -172,12 +174,33 @@ impl Playground {
             ruler_geometry: (0.0, 0.0, 0.0, 0.0),
             cursor_handles: Vec::new(),
             dragging: None,
+            preview_key: None,
         }
     }
 
     /// Calls the dispatcher (logged in the session) and records the call in the feed.
     pub fn call(&mut self, service: &str, action: &str, request: Value) -> Result<Value, ApiError> {
+        // A PutRecord from anywhere (form, console) moves the ruler marker to its hash key.
+        let marker = (service == "kinesis" && action == "PutRecord").then(|| {
+            let key = request["PartitionKey"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let hash = match request["ExplicitHashKey"].as_str() {
+                Some(h) => crate::engine::kinesis::hash_key::parse_hash_key(h),
+                None => (!key.is_empty())
+                    .then(|| crate::engine::kinesis::hash_key::partition_key_hash(&key)),
+            };
+            (key, hash)
+        });
         let out = self.session.call(service, action, request);
+        if let Some((partition_key, hash_key)) = marker {
+            self.last_put = Some(LastPut {
+                hash_key,
+                partition_key,
+                result: out.clone(),
+            });
+        }
         let outcome = match &out {
             Ok(v) => summarize(v),
             Err(e) => e.kind.as_str().to_string(),

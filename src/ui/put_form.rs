@@ -5,7 +5,6 @@ use serde_json::json;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::engine::kinesis::hash_key::{parse_hash_key, partition_key_hash};
 use crate::ui::playground::{Handle, LastPut};
 
 /// Properties of [`PutForm`].
@@ -47,23 +46,24 @@ pub fn put_form(props: &Props) -> Html {
                 "PartitionKey": key,
             });
             let ehk = ehk.trim().to_string();
-            let hash_key = if ehk.is_empty() {
-                (!key.is_empty()).then(|| partition_key_hash(&key))
-            } else {
+            if !ehk.is_empty() {
                 req["ExplicitHashKey"] = json!(ehk);
-                parse_hash_key(&ehk)
-            };
-            let result = pg.call("kinesis", "PutRecord", req);
-            pg.last_put = Some(LastPut {
-                hash_key,
-                partition_key: key,
-                result,
-            });
+            }
+            // Playground::call records the put (and its hash key) for the ruler marker.
+            let _ = pg.call("kinesis", "PutRecord", req);
+            pg.preview_key = None;
             drop(pg);
             cb.emit(());
         })
     };
 
+    let preview = {
+        let h = props.pg.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            h.0.borrow_mut().preview_key = Some(v);
+        })
+    };
     let pg = props.pg.0.borrow();
     let result = match &pg.last_put {
         None => {
@@ -101,7 +101,7 @@ pub fn put_form(props: &Props) -> Html {
             <form data-testid="put-form" {onsubmit} class="form">
                 <label>
                     <span>{ "Partition key" }</span>
-                    <input ref={key_ref} data-testid="put-key" type="text" maxlength="300" />
+                    <input ref={key_ref} data-testid="put-key" type="text" maxlength="300" oninput={preview} />
                 </label>
                 <label>
                     <span>{ "Data" }</span>

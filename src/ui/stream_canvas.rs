@@ -256,6 +256,19 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
             THROTTLE_RED,
         );
     }
+    if let Some(key) = pg.preview_key.as_deref().filter(|k| !k.is_empty()) {
+        let h = crate::engine::kinesis::hash_key::partition_key_hash(key);
+        let label: String = key.chars().take(24).collect();
+        let shard = stream.route(h).map_or(0, |p| stream.shard_at(p).index());
+        draw_marker(
+            &ctx,
+            &theme,
+            x_of(h, x0, width),
+            css_w,
+            &format!("typing: MD5(\"{label}\") → shard {shard}"),
+            theme.muted,
+        );
+    }
     if let Some(h) = pg.last_put.as_ref().and_then(|p| p.hash_key) {
         let label = pg
             .last_put
