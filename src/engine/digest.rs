@@ -54,6 +54,13 @@ pub fn world_digest(world: &World) -> String {
             p.running, p.generation, p.emitted_in_run, p.stats.sent, p.stats.failed
         ));
     }
+    // Producers with SDK, KPL or agent clients or the newer workload options: their client state;
+    // hashed only for those, so digests of worlds with original producers are unchanged.
+    for (name, p) in world.producers.all() {
+        if !p.config.is_original() {
+            h.update(crate::engine::apps::producer::digest_text(name, p));
+        }
+    }
     for (az, until) in world.faults.az_outages(world.now()) {
         h.update(format!("az_down={az};{until};"));
     }

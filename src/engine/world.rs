@@ -50,6 +50,9 @@ pub enum Event {
         /// older generation are stale and ignored.
         generation: u64,
     },
+    /// A simulated application's client or consumer has work due (SDK retries, KPL deadlines,
+    /// Kinesis Agent polls; `apps::events`).
+    App(crate::engine::apps::events::AppEvent),
     /// Periodic capacity check of an on-demand stream (§1.12; `kinesis::on_demand`).
     OnDemandCheck {
         /// Stream name.
@@ -190,6 +193,7 @@ impl World {
             } => {
                 crate::engine::apps::producer::on_tick(self, &producer, generation);
             }
+            Event::App(event) => crate::engine::apps::events::on_event(self, event),
             Event::StreamUpdateComplete { stream, created_ms } => {
                 crate::engine::kinesis::reshard::complete_update(self, &stream, created_ms);
                 crate::engine::kinesis::on_demand::ensure_scheduled(self, &stream);

@@ -1,4 +1,12 @@
 //! Simulated applications that live inside the world: producers now, consumers later.
 
+pub mod agent;
+pub mod detmath;
+pub mod events;
+pub mod keys;
+pub mod kpl;
+pub mod payloads;
 pub mod producer;
+pub mod rate_shape;
+pub mod sdk;
 pub mod workload;
