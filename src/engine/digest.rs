@@ -61,6 +61,10 @@ pub fn world_digest(world: &World) -> String {
             h.update(crate::engine::apps::producer::digest_text(name, p));
         }
     }
+    // Lambda event source mappings (§3); hashed only when any exist.
+    if !world.lambda.is_empty() {
+        h.update(world.lambda.digest_text());
+    }
     for (az, until) in world.faults.az_outages(world.now()) {
         h.update(format!("az_down={az};{until};"));
     }

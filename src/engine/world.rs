@@ -51,7 +51,7 @@ pub enum Event {
         generation: u64,
     },
     /// A simulated application's client or consumer has work due (SDK retries, KPL deadlines,
-    /// Kinesis Agent polls; `apps::events`).
+    /// Kinesis Agent polls, Lambda event source mappings; `apps::events`).
     App(crate::engine::apps::events::AppEvent),
     /// Periodic capacity check of an on-demand stream (§1.12; `kinesis::on_demand`).
     OnDemandCheck {
@@ -85,6 +85,8 @@ pub struct World {
     pub kinesis: Kinesis,
     /// Simulated producer applications.
     pub producers: Producers,
+    /// Lambda event source mappings (§3; `apps::lambda`).
+    pub lambda: crate::engine::apps::lambda::Lambda,
     /// Injected faults.
     pub faults: crate::engine::faults::Faults,
 }
@@ -99,6 +101,7 @@ impl World {
             scheduler: Scheduler::default(),
             kinesis: Kinesis::default(),
             producers: Producers::default(),
+            lambda: crate::engine::apps::lambda::Lambda::default(),
             faults: crate::engine::faults::Faults::default(),
         }
     }

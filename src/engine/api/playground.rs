@@ -15,6 +15,12 @@ pub const ACTIONS: &[&str] = &[
     "StopProducer",
     "ListProducers",
     "DeaggregateRecord",
+    "CreateEventSourceMapping",
+    "UpdateEventSourceMapping",
+    "DeleteEventSourceMapping",
+    "ListEventSourceMappings",
+    "ListInvocations",
+    "GetOnFailureRecords",
     "AdvanceTime",
     "DescribeWorld",
     "InjectFault",
@@ -41,6 +47,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         }
         p if crate::engine::api::playground_producers::ACTIONS.contains(&p) => {
             crate::engine::api::playground_producers::dispatch(world, p, req)
+        }
+        l if crate::engine::api::playground_lambda::ACTIONS.contains(&l) => {
+            crate::engine::api::playground_lambda::dispatch(world, l, req)
         }
         "AdvanceTime" => {
             req.deny_unknown(&["Milliseconds"])?;

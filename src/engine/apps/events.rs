@@ -1,6 +1,7 @@
 //! The scheduled events of simulated applications (one `Event::App` variant in the world), and
 //! where each goes.
 
+use crate::engine::apps::lambda::LambdaEvent;
 use crate::engine::world::World;
 
 /// What a producer's client wakes up for.
@@ -30,6 +31,8 @@ pub enum AppEvent {
         /// What is due.
         wake: Wake,
     },
+    /// A Lambda event source mapping has work due.
+    Lambda(LambdaEvent),
 }
 
 /// Runs one application event.
@@ -42,5 +45,6 @@ pub fn on_event(world: &mut World, event: AppEvent) {
         } => {
             crate::engine::apps::producer::on_wake(world, &producer, generation, wake);
         }
+        AppEvent::Lambda(e) => crate::engine::apps::lambda::on_event(world, e),
     }
 }

@@ -5,6 +5,7 @@ pub mod detmath;
 pub mod events;
 pub mod keys;
 pub mod kpl;
+pub mod lambda;
 pub mod payloads;
 pub mod producer;
 pub mod rate_shape;
