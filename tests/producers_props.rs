@@ -154,3 +154,153 @@ proptest! {
         }
     }
 }
+
+const MY_MEMBERS: &[&str] = &[
+    "ProducerName",
+    "StreamName",
+    "RecordsPerSecond",
+    "KeyDistribution",
+    "Workload",
+    "RecordSize",
+    "EventTimeDisorder",
+    "RateShape",
+    "Mode",
+    "Sdk",
+    "Kpl",
+    "Agent",
+    "Type",
+    "KeyCount",
+    "ZipfExponent",
+    "Bytes",
+    "MinBytes",
+    "MaxBytes",
+    "LateFraction",
+    "MaxLatenessMs",
+    "PeriodMs",
+    "BurstMs",
+    "BurstFactor",
+    "Api",
+    "BatchSize",
+    "MaxRetries",
+    "AggregationMaxSize",
+    "RecordTtl",
+    "RateLimit",
+    "MaxBufferAgeMillis",
+    "Data",
+    "PartitionKey",
+    "EventSourceArn",
+    "FunctionName",
+    "StartingPosition",
+    "UUID",
+    "Enabled",
+    "BisectBatchOnFunctionError",
+    "MaximumRetryAttempts",
+    "FunctionResponseTypes",
+    "FunctionBehavior",
+    "DestinationConfig",
+    "ParallelizationFactor",
+    "MaximumRecordAgeInSeconds",
+    "MaxItems",
+];
+
+fn fuzz_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        (-5i64..100_000).prop_map(|n| json!(n)),
+        any::<i64>().prop_map(|n| json!(n)),
+        (-1.0f64..5.0).prop_map(|f| json!(f)),
+        prop::sample::select(vec![
+            "SDK",
+            "KPL",
+            "AGENT",
+            "DIRECT",
+            "PutRecords",
+            "ZIPF",
+            "EVEN_HASH_KEYS",
+            "BURSTS",
+            "DAILY",
+            "RANGE",
+            "FIXED",
+            "APPLICATION_LOGS",
+            "IOT_TELEMETRY",
+            "TRIM_HORIZON",
+            "LATEST",
+            "ReportBatchItemFailures",
+            "w",
+            "arn:aws:kinesis:us-east-1:123456789012:stream/w",
+            "8ImawsI=",
+            "",
+        ])
+        .prop_map(|s| json!(s)),
+        "\\PC{0,20}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(prop::sample::select(MY_MEMBERS), inner, 0..6).prop_map(
+                |m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            ),
+        ]
+    })
+}
+
+const MY_ACTIONS: &[&str] = &[
+    "StartProducer",
+    "StopProducer",
+    "ListProducers",
+    "DeaggregateRecord",
+    "CreateEventSourceMapping",
+    "UpdateEventSourceMapping",
+    "DeleteEventSourceMapping",
+    "ListEventSourceMappings",
+    "ListInvocations",
+    "GetOnFailureRecords",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn no_producer_or_lambda_request_panics(
+        calls in prop::collection::vec(
+            (prop::sample::select(MY_ACTIONS), prop::collection::btree_map(prop::sample::select(MY_MEMBERS), fuzz_value(), 0..8), 0u64..3_000),
+            1..10),
+    ) {
+        let mut s = session_with_stream(7, "w", 2);
+        let mut uuids: Vec<String> = Vec::new();
+        for (action, members, dt) in calls {
+            let mut req = Value::Object(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+            // Point some requests at things that exist, so the deeper paths run.
+            if action == "StartProducer" {
+                req["ProducerName"] = json!("p");
+                req["StreamName"] = json!("w");
+            }
+            if action == "CreateEventSourceMapping" {
+                req["EventSourceArn"] = json!("arn:aws:kinesis:us-east-1:123456789012:stream/w");
+                req["FunctionName"] = json!("f");
+                req["StartingPosition"] = json!("TRIM_HORIZON");
+            }
+            if let (Some(u), true) = (uuids.last(), action.ends_with("EventSourceMapping") || action.starts_with("List") || action.starts_with("Get")) {
+                if req.get("UUID").is_some() {
+                    req["UUID"] = json!(u);
+                }
+            }
+            match s.call("playground", action, req) {
+                Ok(out) => {
+                    if let Some(u) = out.get("UUID").and_then(Value::as_str) {
+                        uuids.push(u.to_string());
+                    }
+                }
+                Err(e) => prop_assert!(!e.message.is_empty()),
+            }
+            advance_by(&mut s, dt);
+            for p in ok(&mut s, "playground", "ListProducers", json!({}))["Producers"].as_array().unwrap() {
+                if let Some(generated) = p["RecordsGenerated"].as_u64() {
+                    let done = p["RecordsSent"].as_u64().unwrap() + p["RecordsFailed"].as_u64().unwrap();
+                    prop_assert!(done <= generated, "{}", p);
+                }
+            }
+        }
+    }
+}
