@@ -73,6 +73,11 @@ pub fn world_digest(world: &World) -> String {
     if !world.kinesis.efo.is_empty() {
         h.update(world.kinesis.efo.digest_text());
     }
+    // KCL applications: lease tables, workers, processors and delivery ledgers (§2.1–§2.5);
+    // hashed only when any exist.
+    if !world.kcl.is_empty() {
+        h.update(world.kcl.digest_text());
+    }
     let bytes = h.finalize();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

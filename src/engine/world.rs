@@ -72,6 +72,9 @@ pub enum Event {
     /// Enhanced fan-out: a consumer becomes ACTIVE or disappears, or a subscription delivers its
     /// next `SubscribeToShardEvent` (§1.13; `kinesis::consumer`).
     Efo(crate::engine::kinesis::consumer::EfoEvent),
+    /// A KCL worker's renewer, taker, poll or end of pause, or an application's shard sync
+    /// (§2.1–§2.5; `apps::kcl`).
+    Kcl(crate::engine::apps::kcl::KclEvent),
 }
 
 /// The simulated world.
@@ -89,6 +92,8 @@ pub struct World {
     pub lambda: crate::engine::apps::lambda::Lambda,
     /// Injected faults.
     pub faults: crate::engine::faults::Faults,
+    /// KCL consumer applications.
+    pub kcl: crate::engine::apps::kcl::Kcl,
 }
 
 impl World {
@@ -103,6 +108,7 @@ impl World {
             producers: Producers::default(),
             lambda: crate::engine::apps::lambda::Lambda::default(),
             faults: crate::engine::faults::Faults::default(),
+            kcl: crate::engine::apps::kcl::Kcl::default(),
         }
     }
 
@@ -207,6 +213,7 @@ impl World {
                 crate::engine::kinesis::consumer::on_shards_closed(self, &stream);
             }
             Event::Efo(event) => crate::engine::kinesis::consumer::on_event(self, event),
+            Event::Kcl(event) => crate::engine::apps::kcl::on_event(self, event),
         }
         self.flush_efo_wakeups();
     }

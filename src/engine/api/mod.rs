@@ -6,6 +6,7 @@
 pub mod error;
 pub mod playground;
 pub mod playground_efo;
+pub mod playground_kcl;
 pub mod playground_lambda;
 pub mod playground_producers;
 pub mod producer_settings;

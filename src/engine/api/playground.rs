@@ -28,6 +28,18 @@ pub const ACTIONS: &[&str] = &[
     "ListFaults",
     "ReadSubscriptionEvents",
     "ListSubscriptions",
+    "StartKclApplication",
+    "StopKclApplication",
+    "ListKclApplications",
+    "AddKclWorker",
+    "KillKclWorker",
+    "PauseKclWorker",
+    "SlowKclWorker",
+    "CheckpointKclApplication",
+    "DescribeLeaseTable",
+    "GetAnomalyLedger",
+    "GetConsumerLag",
+    "GetProcessedRecords",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -78,6 +90,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "ListFaults" => {
             req.deny_unknown(&[])?;
             Ok(list_faults(world))
+        }
+        kcl if crate::engine::api::playground_kcl::ACTIONS.contains(&kcl) => {
+            crate::engine::api::playground_kcl::dispatch(world, kcl, req)
         }
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,

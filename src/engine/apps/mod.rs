@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod detmath;
 pub mod events;
+pub mod kcl;
 pub mod keys;
 pub mod kpl;
 pub mod lambda;
