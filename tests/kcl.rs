@@ -916,3 +916,14 @@ fn same_seed_and_calls_give_the_same_digest_and_ledger() {
     let replayed = Session::from_jsonl(&b.to_jsonl()).unwrap();
     assert_eq!(world_digest(replayed.world()), world_digest(b.world()));
 }
+
+/// Digest of `chaos(17)`: pinned so the same KCL run gives the same world natively and in the
+/// browser. Regenerate only on a deliberate change of the KCL model (and say so in the commit).
+const KCL_GOLDEN_DIGEST: &str = "8573f5940173ee34d85db58b938f9f6b";
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_kcl_run_has_the_pinned_digest_natively_and_in_the_browser() {
+    let s = chaos(17);
+    assert_eq!(world_digest(s.world()), KCL_GOLDEN_DIGEST);
+}
