@@ -13,6 +13,8 @@ mod format;
 mod inputs;
 mod inspector;
 mod iterators_panel;
+mod kcl_panel;
+mod kcl_views;
 mod keyboard;
 mod lineage_panel;
 mod metrics_panel;

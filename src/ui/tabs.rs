@@ -24,17 +24,20 @@ pub enum Tab {
     Lineage,
     /// Cost meter.
     Cost,
+    /// KCL consumer application: leases, workers, lag, anomaly ledger.
+    Kcl,
 }
 
 impl Tab {
     /// Every tab.
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Records,
         Tab::Iterators,
         Tab::FanOut,
         Tab::Metrics,
         Tab::Lineage,
         Tab::Cost,
+        Tab::Kcl,
     ];
 
     fn label(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Tab {
             Tab::Metrics => "Metrics",
             Tab::Lineage => "Lineage",
             Tab::Cost => "Cost",
+            Tab::Kcl => "KCL",
         }
     }
 
@@ -56,6 +60,7 @@ impl Tab {
             Tab::Metrics => "metrics",
             Tab::Lineage => "lineage",
             Tab::Cost => "cost",
+            Tab::Kcl => "kcl",
         }
     }
 }
@@ -88,6 +93,9 @@ pub fn bottom_tabs(props: &Props) -> Html {
         Tab::Metrics => html! { <MetricsPanel pg={props.pg.clone()} version={props.version} /> },
         Tab::Lineage => html! { <LineagePanel pg={props.pg.clone()} version={props.version} /> },
         Tab::Cost => html! { <CostPanel pg={props.pg.clone()} version={props.version} /> },
+        Tab::Kcl => {
+            html! { <crate::ui::kcl_panel::KclPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
+        }
     };
     html! {
         <div class="tabs">
