@@ -235,6 +235,39 @@ fn steals_happen_only_when_no_lease_is_expired() {
     assert!(counts.values().all(|c| (1..=2).contains(c)), "{counts:?}");
 }
 
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn leases_unrenewed_for_three_failover_times_are_taken_as_very_old() {
+    let mut s = failover_scenario(KILL_AT);
+    // worker-2 was just killed; nobody can take its leases for 45 s: the others are frozen.
+    pg(
+        &mut s,
+        "PauseKclWorker",
+        json!({"WorkerId": "worker-1", "Milliseconds": 45_000}),
+    );
+    pg(
+        &mut s,
+        "PauseKclWorker",
+        json!({"WorkerId": "worker-3", "Milliseconds": 50_000}),
+    );
+    advance_to(&mut s, KILL_AT + 46_000);
+    let ev = events(&mut s);
+    let very_old: Vec<&Value> = ev
+        .iter()
+        .filter(|e| e["Event"] == "TAKEN" && e["At"] == KILL_AT + 45_000)
+        .collect();
+    assert!(!very_old.is_empty(), "{ev:?}");
+    assert!(
+        very_old.iter().any(|e| e["Other"] == "worker-2"),
+        "{very_old:?}"
+    );
+    for e in very_old {
+        // worker-3, still paused, has not renewed for over 30 s either: its leases go too.
+        assert_eq!(e["WorkerId"], "worker-1");
+        assert!(e["Detail"].as_str().unwrap().contains("very old"), "{e}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // §2.5: checkpoint at N, crash, the records after N are processed again — and the ledger says why.
 
