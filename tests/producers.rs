@@ -594,3 +594,65 @@ fn start_producer_validates_the_new_members() {
         assert_eq!(e.kind.as_str(), kind, "{req}: {e}");
     }
 }
+
+/// Every new producer feature and a Lambda mapping with random errors, for 20 s of virtual time.
+fn everything(seed: u64) -> Session {
+    let mut s = session_with_stream(seed, "w", 2);
+    start(
+        &mut s,
+        json!({"ProducerName": "sdk", "StreamName": "w", "RecordsPerSecond": 900, "Workload": "APPLICATION_LOGS",
+        "KeyDistribution": {"Type": "ZIPF", "KeyCount": 40, "ZipfExponent": 1.3},
+        "RateShape": {"Type": "BURSTS", "PeriodMs": 4000, "BurstMs": 1000, "BurstFactor": 3, "QuietFactor": 0.2},
+        "RecordSize": {"Type": "RANGE", "MinBytes": 80, "MaxBytes": 3000},
+        "EventTimeDisorder": {"LateFraction": 0.2, "MaxLatenessMs": 4000},
+        "Mode": "SDK", "Sdk": {"Api": "PutRecords", "BatchSize": 50}}),
+    );
+    start(
+        &mut s,
+        json!({"ProducerName": "kpl", "StreamName": "w", "RecordsPerSecond": 700, "Workload": "IOT_TELEMETRY",
+        "RateShape": {"Type": "DAILY", "DayLengthMs": 24000}, "Mode": "KPL"}),
+    );
+    start(
+        &mut s,
+        json!({"ProducerName": "agent", "StreamName": "w", "RecordsPerSecond": 300, "Workload": "METRICS",
+        "KeyDistribution": {"Type": "EVEN_HASH_KEYS", "KeyCount": 8}, "Mode": "AGENT", "Agent": {"MaxBufferAgeMillis": 2000}}),
+    );
+    ok(
+        &mut s,
+        "playground",
+        "CreateEventSourceMapping",
+        json!({
+        "EventSourceArn": "arn:aws:kinesis:us-east-1:123456789012:stream/w", "FunctionName": "f",
+        "StartingPosition": "TRIM_HORIZON", "BatchSize": 50, "BisectBatchOnFunctionError": true, "MaximumRetryAttempts": 1,
+        "ParallelizationFactor": 2, "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:q"}},
+        "FunctionBehavior": {"DurationMs": 150, "FailOnDataContains": "LOW_BATTERY", "ErrorRate": 0.1}}),
+    );
+    advance_by(&mut s, 20_000);
+    s
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn golden_digest_of_every_new_feature_natively_and_in_wasm() {
+    // The same value natively and in the browser: schedules, Zipf weights (deterministic ln/exp),
+    // jitter, KPL aggregates and Lambda's random errors are all bit-identical.
+    let mut s = everything(2026);
+    assert_eq!(
+        world_digest(s.world()),
+        world_digest(everything(2026).world())
+    );
+    let m = ok(&mut s, "playground", "ListEventSourceMappings", json!({}))["EventSourceMappings"]
+        [0]
+    .clone();
+    let stat = |k: &str| m["Stats"][k].as_u64().unwrap();
+    assert!(
+        stat("FunctionErrors") > 0 && stat("BatchesDiscarded") > 0 && stat("Succeeded") > 0,
+        "{m}"
+    );
+    let sdk = producer(&mut s, "sdk");
+    assert!(
+        sdk["Throttles"].as_u64().unwrap() > 0 && sdk["Retries"].as_u64().unwrap() > 0,
+        "{sdk}"
+    );
+    assert_eq!(world_digest(s.world()), "51caeff0ce8b20781c9f7e85684c3f87");
+}

@@ -24,19 +24,22 @@ pub enum Tab {
     Lineage,
     /// Cost meter.
     Cost,
+    /// Producer applications (SDK, KPL, Agent) and Lambda event source mappings.
+    Apps,
     /// KCL consumer application: leases, workers, lag, anomaly ledger.
     Kcl,
 }
 
 impl Tab {
     /// Every tab.
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Records,
         Tab::Iterators,
         Tab::FanOut,
         Tab::Metrics,
         Tab::Lineage,
         Tab::Cost,
+        Tab::Apps,
         Tab::Kcl,
     ];
 
@@ -48,6 +51,7 @@ impl Tab {
             Tab::Metrics => "Metrics",
             Tab::Lineage => "Lineage",
             Tab::Cost => "Cost",
+            Tab::Apps => "Producers & Lambda",
             Tab::Kcl => "KCL",
         }
     }
@@ -60,6 +64,7 @@ impl Tab {
             Tab::Metrics => "metrics",
             Tab::Lineage => "lineage",
             Tab::Cost => "cost",
+            Tab::Apps => "apps",
             Tab::Kcl => "kcl",
         }
     }
@@ -93,6 +98,9 @@ pub fn bottom_tabs(props: &Props) -> Html {
         Tab::Metrics => html! { <MetricsPanel pg={props.pg.clone()} version={props.version} /> },
         Tab::Lineage => html! { <LineagePanel pg={props.pg.clone()} version={props.version} /> },
         Tab::Cost => html! { <CostPanel pg={props.pg.clone()} version={props.version} /> },
+        Tab::Apps => {
+            html! { <crate::ui::apps_panel::AppsPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
+        }
         Tab::Kcl => {
             html! { <crate::ui::kcl_panel::KclPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
         }
