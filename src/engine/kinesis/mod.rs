@@ -16,6 +16,7 @@ pub mod render;
 pub mod reshard;
 pub mod sequence_number;
 pub mod shard;
+pub mod starting_position;
 pub mod stream;
 pub mod throughput;
 

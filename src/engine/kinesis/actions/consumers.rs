@@ -22,8 +22,9 @@ use crate::engine::kinesis::consumer::{
 };
 use crate::engine::kinesis::limits::MAX_TAGS_PER_STREAM;
 use crate::engine::kinesis::names::{stream_name_from_arn, validate_stream_name};
-use crate::engine::kinesis::sequence_number::{is_sequence_number_pattern, SequenceNumber};
-use crate::engine::kinesis::shard::{parse_shard_id, Shard};
+use crate::engine::kinesis::sequence_number::is_sequence_number_pattern;
+use crate::engine::kinesis::shard::parse_shard_id;
+use crate::engine::kinesis::starting_position::{Members, StartingPosition};
 use crate::engine::kinesis::throughput::RollingCalls;
 use crate::engine::kinesis::{Kinesis, ACCOUNT_ID};
 use crate::engine::time::{unix_ms_to_aws_timestamp, VirtualMs};
@@ -379,20 +380,16 @@ fn decode_token(token: &str, stream: &str, now: VirtualMs) -> Result<String, Api
     Ok((*last).to_string())
 }
 
-/// The five `StartingPosition.Type`s (same meaning as the shard iterator types, §1.7).
-const POSITION_TYPES: &str =
-    "[AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]";
+/// How SubscribeToShard names the starting-position members.
+const SUBSCRIBE_TO_SHARD: Members = Members {
+    action: "SubscribeToShard",
+    kind: "StartingPosition.Type",
+    kind_path: "startingPosition.type",
+    sequence: "StartingPosition.SequenceNumber",
+    timestamp: "StartingPosition.Timestamp",
+};
 
-/// A parsed `StartingPosition`.
-enum Start<'a> {
-    TrimHorizon,
-    Latest,
-    AtSequence(&'a str),
-    AfterSequence(&'a str),
-    AtTimestamp(f64),
-}
-
-fn starting_position<'a>(req: &Request<'a>) -> Result<Start<'a>, ApiError> {
+fn starting_position<'a>(req: &Request<'a>) -> Result<StartingPosition<'a>, ApiError> {
     let sp = req
         .opt_struct("StartingPosition")?
         .ok_or_else(|| missing("StartingPosition"))?;
@@ -416,57 +413,7 @@ fn starting_position<'a>(req: &Request<'a>) -> Result<Start<'a>, ApiError> {
             ApiError::serialization("member 'Timestamp' must be a number (epoch seconds)")
         })?),
     };
-    let needs_seq = matches!(kind, "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER");
-    if !matches!(kind, "TRIM_HORIZON" | "LATEST" | "AT_TIMESTAMP") && !needs_seq {
-        return Err(ApiError::validation(
-            kind,
-            "startingPosition.type",
-            &format!("Member must satisfy enum value set: {POSITION_TYPES}"),
-        ));
-    }
-    if needs_seq != seq.is_some() {
-        return Err(ApiError::invalid_argument(if needs_seq {
-            format!("StartingPosition.SequenceNumber must be provided for Type {kind}")
-        } else {
-            format!("StartingPosition.SequenceNumber must not be provided for Type {kind}")
-        }));
-    }
-    if (kind == "AT_TIMESTAMP") != ts.is_some() {
-        return Err(ApiError::invalid_argument(if kind == "AT_TIMESTAMP" {
-            "StartingPosition.Timestamp must be provided for Type AT_TIMESTAMP".to_string()
-        } else {
-            format!("StartingPosition.Timestamp must not be provided for Type {kind}")
-        }));
-    }
-    Ok(match (kind, seq, ts) {
-        ("AT_SEQUENCE_NUMBER", Some(s), _) => Start::AtSequence(s),
-        ("AFTER_SEQUENCE_NUMBER", Some(s), _) => Start::AfterSequence(s),
-        ("AT_TIMESTAMP", _, Some(t)) => Start::AtTimestamp(t),
-        ("LATEST", _, _) => Start::Latest,
-        _ => Start::TrimHorizon,
-    })
-}
-
-/// A sequence number given for `shard`, with AWS's errors for foreign ones (§1.6).
-fn sequence_for(
-    shard: &Shard,
-    s: &str,
-    stream_created_unix_s: u64,
-    stream: &str,
-) -> Result<SequenceNumber, ApiError> {
-    let seq = SequenceNumber::parse(s).ok_or_else(|| {
-        ApiError::invalid_argument(format!(
-            "StartingSequenceNumber {s} used in SubscribeToShard on shard {} in stream {stream} under account {ACCOUNT_ID} is invalid.",
-            shard.shard_id()
-        ))
-    })?;
-    if seq.shard_index != shard.index() || seq.shard_created_s < stream_created_unix_s {
-        return Err(ApiError::invalid_argument(format!(
-            "StartingSequenceNumber {s} used in SubscribeToShard on shard {} in stream {stream} under account {ACCOUNT_ID} did not come from this shard.",
-            shard.shard_id()
-        )));
-    }
-    Ok(seq)
+    StartingPosition::parse(kind, seq, ts, &SUBSCRIBE_TO_SHARD)
 }
 
 fn shard_not_found(stream: &str, shard: &str) -> ApiError {
@@ -508,33 +455,14 @@ pub fn subscribe_to_shard(world: &mut World, req: Request<'_>) -> Result<Value, 
         let shard = stream
             .shard(index)
             .ok_or_else(|| shard_not_found(stream_name, shard_str))?;
-        let position = match start {
-            Start::TrimHorizon => 0,
-            Start::Latest => shard.next_seq_index(),
-            Start::AtSequence(s) => {
-                sequence_for(shard, s, stream.created_unix_s(), stream_name)?.seq_index
-            }
-            Start::AfterSequence(s) => {
-                sequence_for(shard, s, stream.created_unix_s(), stream_name)?
-                    .seq_index
-                    .saturating_add(1)
-            }
-            Start::AtTimestamp(ts) => {
-                let ts_ms = (ts * 1000.0).floor();
-                let now_unix = epoch.to_unix_ms(now) as f64;
-                if ts_ms > now_unix {
-                    return Err(ApiError::invalid_argument(format!(
-                        "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {ts_ms}, currentTimestampInMillis: {now_unix}"
-                    )));
-                }
-                let ts_virtual = epoch.to_virtual(ts_ms.max(0.0) as u64).unwrap_or(0);
-                shard
-                    .records()
-                    .iter()
-                    .find(|r| r.arrival_ms >= ts_virtual)
-                    .map_or(shard.next_seq_index(), |r| r.seq_index)
-            }
-        };
+        let position = start.resolve(
+            shard,
+            stream_name,
+            stream.created_unix_s(),
+            now,
+            epoch,
+            &SUBSCRIBE_TO_SHARD,
+        )?;
         (index, position)
     };
     let shard_id = crate::engine::kinesis::shard::shard_id(shard_index);

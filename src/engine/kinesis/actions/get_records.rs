@@ -7,8 +7,8 @@ use crate::engine::api::error::ApiError;
 use crate::engine::api::request::Request;
 use crate::engine::kinesis::actions::stream_name_of;
 use crate::engine::kinesis::iterator::ShardIterator;
-use crate::engine::kinesis::sequence_number::SequenceNumber;
-use crate::engine::kinesis::shard::{parse_shard_id, shard_id, Shard, ShardState};
+use crate::engine::kinesis::shard::{parse_shard_id, shard_id, ShardState};
+use crate::engine::kinesis::starting_position::{Members, StartingPosition};
 use crate::engine::kinesis::throughput::ITERATOR_CALLS_PER_S;
 use crate::engine::kinesis::{Kinesis, ACCOUNT_ID};
 use crate::engine::time::unix_ms_to_aws_timestamp;
@@ -30,6 +30,15 @@ fn shard_not_found(stream: &str, shard: &str) -> ApiError {
     ))
 }
 
+/// How GetShardIterator names the starting-position members.
+const GET_SHARD_ITERATOR: Members = Members {
+    action: "GetShardIterator",
+    kind: "ShardIteratorType",
+    kind_path: "shardIteratorType",
+    sequence: "StartingSequenceNumber",
+    timestamp: "Timestamp",
+};
+
 /// GetShardIterator with the five iterator types.
 pub fn get_shard_iterator(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     req.deny_unknown(&[
@@ -50,31 +59,7 @@ pub fn get_shard_iterator(world: &mut World, req: Request<'_>) -> Result<Value, 
             ApiError::serialization("member 'Timestamp' must be a number (epoch seconds)")
         })?),
     };
-    let needs_seq = matches!(kind, "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER");
-    match kind {
-        "TRIM_HORIZON" | "LATEST" | "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER" | "AT_TIMESTAMP" => {}
-        other => {
-            return Err(ApiError::validation(
-                other,
-                "shardIteratorType",
-                "Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]",
-            ))
-        }
-    }
-    if needs_seq != starting.is_some() {
-        return Err(ApiError::invalid_argument(if needs_seq {
-            format!("StartingSequenceNumber must be provided for ShardIteratorType {kind}")
-        } else {
-            format!("StartingSequenceNumber must not be provided for ShardIteratorType {kind}")
-        }));
-    }
-    if (kind == "AT_TIMESTAMP") != timestamp.is_some() {
-        return Err(ApiError::invalid_argument(if kind == "AT_TIMESTAMP" {
-            "Timestamp must be provided for ShardIteratorType AT_TIMESTAMP".to_string()
-        } else {
-            format!("Timestamp must not be provided for ShardIteratorType {kind}")
-        }));
-    }
+    let start = StartingPosition::parse(kind, starting, timestamp, &GET_SHARD_ITERATOR)?;
     let now = world.now();
     let epoch = world.epoch();
     let stream = world
@@ -92,35 +77,14 @@ pub fn get_shard_iterator(world: &mut World, req: Request<'_>) -> Result<Value, 
     let shard = stream
         .shard(shard_index)
         .ok_or_else(|| shard_not_found(stream_name, shard_id_str))?;
-    let position = match kind {
-        "TRIM_HORIZON" => 0,
-        "LATEST" => shard.next_seq_index(),
-        "AT_TIMESTAMP" => {
-            let ts_ms = (timestamp.unwrap_or(0.0) * 1000.0).floor();
-            let now_unix = epoch.to_unix_ms(now) as f64;
-            if ts_ms > now_unix {
-                return Err(ApiError::invalid_argument(format!(
-                    "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {ts_ms}, currentTimestampInMillis: {now_unix}"
-                )));
-            }
-            // Before the epoch or before the trim horizon: behaves as TRIM_HORIZON (§1.7).
-            let ts_virtual = epoch.to_virtual(ts_ms.max(0.0) as u64).unwrap_or(0);
-            shard
-                .records()
-                .iter()
-                .find(|r| r.arrival_ms >= ts_virtual)
-                .map_or(shard.next_seq_index(), |r| r.seq_index)
-        }
-        _ => {
-            let s = starting.unwrap_or_default();
-            let seq = parse_sequence_for(shard, s, stream.created_unix_s(), stream_name)?;
-            if kind == "AT_SEQUENCE_NUMBER" {
-                seq.seq_index
-            } else {
-                seq.seq_index.saturating_add(1)
-            }
-        }
-    };
+    let position = start.resolve(
+        shard,
+        stream_name,
+        stream.created_unix_s(),
+        now,
+        epoch,
+        &GET_SHARD_ITERATOR,
+    )?;
     let created_ms = stream.created_ms();
     let limiter = world.kinesis.throughput_mut(stream_name, shard_index, now);
     if !limiter.iterator_calls.try_call(now, ITERATOR_CALLS_PER_S) {
@@ -134,35 +98,6 @@ pub fn get_shard_iterator(world: &mut World, req: Request<'_>) -> Result<Value, 
         issued_ms: now,
     };
     Ok(json!({ "ShardIterator": it.encode(iterator_secret(world)) }))
-}
-
-/// Parses a sequence number given for `shard`, with AWS's errors for foreign ones (§1.6).
-fn parse_sequence_for(
-    shard: &Shard,
-    s: &str,
-    stream_created_unix_s: u64,
-    stream: &str,
-) -> Result<SequenceNumber, ApiError> {
-    let seq = SequenceNumber::parse(s).ok_or_else(|| {
-        ApiError::invalid_argument(format!(
-            "StartingSequenceNumber {s} used in GetShardIterator on shard {} in stream {stream} under account {ACCOUNT_ID} is invalid.",
-            shard.shard_id()
-        ))
-    })?;
-    if seq.shard_index != shard.index() {
-        return Err(ApiError::invalid_argument(format!(
-            "Invalid StartingSequenceNumber. It encodes {}, while it was used in a call to a shard with {}",
-            shard_id(seq.shard_index),
-            shard.shard_id()
-        )));
-    }
-    if seq.shard_created_s < stream_created_unix_s {
-        return Err(ApiError::invalid_argument(format!(
-            "StartingSequenceNumber {s} used in GetShardIterator on shard {} in stream {stream} under account {ACCOUNT_ID} did not come from this stream.",
-            shard.shard_id()
-        )));
-    }
-    Ok(seq)
 }
 
 /// GetRecords: up to `Limit` records (≤ 10,000) and ≤ 10 MiB from the iterator's position.
