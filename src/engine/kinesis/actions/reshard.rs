@@ -307,20 +307,8 @@ pub fn update_shard_count(world: &mut World, req: Request<'_>) -> Result<Value, 
         )));
     }
     // §1.10: at most 10 scaling operations per rolling 24 h per stream.
-    let mut recent: Vec<VirtualMs> = stream
-        .reshard
-        .shard_count_updates
-        .iter()
-        .copied()
-        .filter(|t| t.saturating_add(ROLLING_DAY_MS) > now)
-        .collect();
+    let (mut recent, next_ok) = within_rolling_day(&stream.reshard.shard_count_updates, now);
     if recent.len() >= MAX_SHARD_COUNT_UPDATES_PER_DAY {
-        let next_ok = recent
-            .iter()
-            .min()
-            .copied()
-            .unwrap_or(now)
-            .saturating_add(ROLLING_DAY_MS);
         return Err(limit(format!(
             "Stream {name} under account {ACCOUNT_ID} has already been scaled {} times in the last 24 hours: UpdateShardCount allows at most {MAX_SHARD_COUNT_UPDATES_PER_DAY} scaling operations per rolling 24-hour period per stream (§1.10). The next one is allowed at virtual time {next_ok} ms.",
             recent.len()
@@ -388,20 +376,8 @@ pub fn update_stream_mode(world: &mut World, req: Request<'_>) -> Result<Value, 
             mode.as_str()
         )));
     }
-    let mut recent: Vec<VirtualMs> = stream
-        .reshard
-        .mode_switches
-        .iter()
-        .copied()
-        .filter(|t| t.saturating_add(ROLLING_DAY_MS) > now)
-        .collect();
+    let (mut recent, next_ok) = within_rolling_day(&stream.reshard.mode_switches, now);
     if recent.len() >= MAX_MODE_SWITCHES_PER_DAY {
-        let next_ok = recent
-            .iter()
-            .min()
-            .copied()
-            .unwrap_or(now)
-            .saturating_add(ROLLING_DAY_MS);
         return Err(ApiError::new(
             ErrorKind::LimitExceededException,
             format!(
@@ -443,4 +419,21 @@ pub fn update_stream_mode(world: &mut World, req: Request<'_>) -> Result<Value, 
         STREAM_MODE_UPDATE_DELAY_MS,
     );
     Ok(json!({}))
+}
+
+/// The call times of `times` inside the rolling 24 h ending at `now` (§1.10, §1.12), and the
+/// virtual time the oldest of them leaves the window (when one more call becomes allowed).
+fn within_rolling_day(times: &[VirtualMs], now: VirtualMs) -> (Vec<VirtualMs>, VirtualMs) {
+    let recent: Vec<VirtualMs> = times
+        .iter()
+        .copied()
+        .filter(|t| t.saturating_add(ROLLING_DAY_MS) > now)
+        .collect();
+    let next_ok = recent
+        .iter()
+        .min()
+        .copied()
+        .unwrap_or(now)
+        .saturating_add(ROLLING_DAY_MS);
+    (recent, next_ok)
 }
