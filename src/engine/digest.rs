@@ -78,6 +78,10 @@ pub fn world_digest(world: &World) -> String {
     if !world.kcl.is_empty() {
         h.update(world.kcl.digest_text());
     }
+    // SDK and enhanced fan-out consumer applications; hashed only when any exist.
+    if !world.consumer_apps.is_empty() {
+        h.update(world.consumer_apps.digest_text());
+    }
     let bytes = h.finalize();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -94,6 +94,8 @@ pub struct World {
     pub faults: crate::engine::faults::Faults,
     /// KCL consumer applications.
     pub kcl: crate::engine::apps::kcl::Kcl,
+    /// SDK and enhanced fan-out consumer applications (`apps::consumer_apps`).
+    pub consumer_apps: crate::engine::apps::consumer_apps::ConsumerApps,
 }
 
 impl World {
@@ -109,6 +111,7 @@ impl World {
             lambda: crate::engine::apps::lambda::Lambda::default(),
             faults: crate::engine::faults::Faults::default(),
             kcl: crate::engine::apps::kcl::Kcl::default(),
+            consumer_apps: Default::default(),
         }
     }
 

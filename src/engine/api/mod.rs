@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod playground;
+pub mod playground_consumers;
 pub mod playground_efo;
 pub mod playground_kcl;
 pub mod playground_lambda;

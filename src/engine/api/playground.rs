@@ -40,6 +40,10 @@ pub const ACTIONS: &[&str] = &[
     "GetAnomalyLedger",
     "GetConsumerLag",
     "GetProcessedRecords",
+    "StartSdkConsumer",
+    "StartEfoConsumer",
+    "StopConsumerApp",
+    "DescribeConsumerApps",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -90,6 +94,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "ListFaults" => {
             req.deny_unknown(&[])?;
             Ok(list_faults(world))
+        }
+        c if crate::engine::api::playground_consumers::ACTIONS.contains(&c) => {
+            crate::engine::api::playground_consumers::dispatch(world, c, req)
         }
         kcl if crate::engine::api::playground_kcl::ACTIONS.contains(&kcl) => {
             crate::engine::api::playground_kcl::dispatch(world, kcl, req)

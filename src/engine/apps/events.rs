@@ -33,6 +33,13 @@ pub enum AppEvent {
     },
     /// A Lambda event source mapping has work due.
     Lambda(LambdaEvent),
+    /// A consumer application (`apps::consumer_apps`) is due to poll or drain.
+    ConsumerApp {
+        /// Application name.
+        name: String,
+        /// The application's generation when scheduled (stale ticks are ignored).
+        generation: u64,
+    },
 }
 
 /// Runs one application event.
@@ -46,5 +53,8 @@ pub fn on_event(world: &mut World, event: AppEvent) {
             crate::engine::apps::producer::on_wake(world, &producer, generation, wake);
         }
         AppEvent::Lambda(e) => crate::engine::apps::lambda::on_event(world, e),
+        AppEvent::ConsumerApp { name, generation } => {
+            crate::engine::apps::consumer_apps::on_tick(world, &name, generation)
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Simulated applications that live inside the world: producers now, consumers later.
 
 pub mod agent;
+pub mod consumer_apps;
 pub mod detmath;
+pub mod efo_consumer;
 pub mod events;
 pub mod kcl;
 pub mod keys;
@@ -11,4 +13,5 @@ pub mod payloads;
 pub mod producer;
 pub mod rate_shape;
 pub mod sdk;
+pub mod sdk_consumer;
 pub mod workload;
