@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::engine::apps::kcl::app::Application;
 use crate::engine::apps::kcl::config::FAILOVER_TIME_MS;
+use crate::engine::apps::kcl::lease::Checkpoint;
 use crate::engine::apps::kcl::ledger::{Anomaly, AnomalyKind};
 use crate::engine::apps::kcl::render::{holder, records_behind};
 use crate::engine::kinesis::shard::{parse_shard_id, shard_id};
@@ -49,7 +50,12 @@ pub fn lease_table(app: &Application, now: VirtualMs) -> Html {
                 <td><code>{ l.key.clone() }</code></td>
                 <td>{ if owner.is_empty() { html! { <span class="muted">{ "—" }</span> } } else { html! { owner } } }</td>
                 <td class="num">{ l.counter }</td>
-                <td class="mono" title={l.checkpoint.as_str().to_string()}>{ tail(l.checkpoint.as_str(), 12) }</td>
+                <td class="mono" title={format!("{} (checkpointSubSequenceNumber {})", l.checkpoint.as_str(), l.checkpoint_sub)}>
+                    { tail(l.checkpoint.as_str(), 12) }
+                    if matches!(l.checkpoint, Checkpoint::SubSequence(..)) {
+                        <span class="muted" data-testid="lease-sub">{ format!(" · sub {}", l.checkpoint_sub) }</span>
+                    }
+                </td>
                 <td class="num">{ l.owner_switches_since_checkpoint }</td>
                 <td>{ if parents.is_empty() { "–".to_string() } else { parents } }</td>
                 <td>{ expiry }</td>
@@ -181,6 +187,9 @@ pub fn ledger_view(
                 <span class="badge">{ label }</span>
                 <span class="mono muted">{ format!("#{} · t={}", i + 1, format_duration(e.first_at)) }</span>
                 <span>{ format!("{} × {} by worker-{}", e.count, shard_id(e.shard), e.worker) }</span>
+                if let (Some(a), Some(b)) = (e.first_sub, e.last_sub) {
+                    <span class="mono muted">{ format!(" · KPL user records sub {a}…sub {b}") }</span>
+                }
                 <p class="cause">{ e.describe() }</p>
             </li>
         }

@@ -197,6 +197,9 @@ fn take_lease(
         origin,
         now,
     );
+    if let Checkpoint::SubSequence(_, idx, sub) = lease.checkpoint {
+        p.skip = Some((idx, sub));
+    }
     if lease.checkpoint == Checkpoint::ShardEnd {
         p.state = ProcessorState::ShutDown(ShutdownReason::ShardEnd);
     }

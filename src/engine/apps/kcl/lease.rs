@@ -21,6 +21,11 @@ pub enum Checkpoint {
     ShardEnd,
     /// The last processed record: its sequence number and per-shard sequence index.
     Sequence(String, u64),
+    /// The last processed user record inside a KPL aggregate (§2.6): the aggregate's sequence
+    /// number and per-shard sequence index, and the user record's sub-sequence number (stored as
+    /// `checkpointSubSequenceNumber`). Resuming reads the aggregate again and skips the user
+    /// records up to that sub-sequence number.
+    SubSequence(String, u64, u64),
 }
 
 impl Checkpoint {
@@ -31,15 +36,24 @@ impl Checkpoint {
             Checkpoint::Latest => "LATEST",
             Checkpoint::AtTimestamp => "AT_TIMESTAMP",
             Checkpoint::ShardEnd => "SHARD_END",
-            Checkpoint::Sequence(s, _) => s,
+            Checkpoint::Sequence(s, _) | Checkpoint::SubSequence(s, _, _) => s,
         }
     }
 
     /// Sequence index of a sequence-number checkpoint.
     pub fn seq_index(&self) -> Option<u64> {
         match self {
-            Checkpoint::Sequence(_, i) => Some(*i),
+            Checkpoint::Sequence(_, i) | Checkpoint::SubSequence(_, i, _) => Some(*i),
             _ => None,
+        }
+    }
+
+    /// `checkpointSubSequenceNumber`: the user record's sub-sequence number inside an aggregate,
+    /// otherwise 0.
+    pub fn sub_sequence(&self) -> u64 {
+        match self {
+            Checkpoint::SubSequence(_, _, sub) => *sub,
+            _ => 0,
         }
     }
 }
@@ -57,7 +71,8 @@ pub struct Lease {
     pub counter: u64,
     /// `checkpoint`.
     pub checkpoint: Checkpoint,
-    /// `checkpointSubSequenceNumber` (always 0: records are not KPL-aggregated here).
+    /// `checkpointSubSequenceNumber`: the sub-sequence number of the last processed user record
+    /// inside a KPL aggregate (0 for records that are not aggregates).
     pub checkpoint_sub: u64,
     /// `ownerSwitchesSinceCheckpoint`.
     pub owner_switches_since_checkpoint: u64,

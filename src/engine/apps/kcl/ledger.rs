@@ -25,8 +25,12 @@ pub struct ProcessedRecord {
     pub seq: Box<str>,
     /// Per-shard sequence index.
     pub idx: u64,
-    /// Partition key.
+    /// Sub-sequence number of a user record inside a KPL aggregate (None: not an aggregate).
+    pub sub: Option<u64>,
+    /// Partition key (the user record's, inside an aggregate).
     pub key: Box<str>,
+    /// Data (the user record's, inside an aggregate).
+    pub data: Box<[u8]>,
     /// Worker number.
     pub worker: u32,
     /// Virtual time processing finished.
@@ -69,10 +73,14 @@ pub struct Anomaly {
     pub key: Option<Box<str>>,
     /// First sequence number of the run.
     pub first_seq: Box<str>,
+    /// Sub-sequence number of the first record of the run (a user record of a KPL aggregate).
+    pub first_sub: Option<u64>,
     /// Last sequence number of the run.
     pub last_seq: Box<str>,
     /// Index of the last record of the run.
     pub last_idx: u64,
+    /// Sub-sequence number of the last record of the run (a user record of a KPL aggregate).
+    pub last_sub: Option<u64>,
     /// Deliveries in the run.
     pub count: u64,
     /// Time of the first delivery.
@@ -144,8 +152,12 @@ impl IntervalSet {
     }
 }
 
-/// The idempotent sink's rows: (shard, sequence index) → partition key.
-pub type Sink = BTreeMap<(u32, u64), Box<str>>;
+/// The latest delivered record of a partition key: arrival, shard, sequence index, sub-sequence
+/// number (KPL user records) and sequence number.
+type KeyLast = (VirtualMs, u32, u64, Option<u64>, Box<str>);
+
+/// The idempotent sink's rows: (shard, sequence index, sub-sequence number) → partition key.
+pub type Sink = BTreeMap<(u32, u64, u64), Box<str>>;
 
 /// The delivery record of one application.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -169,8 +181,10 @@ pub struct Ledger {
     /// FNV-1a over every delivery (for the world digest).
     pub fingerprint: u64,
     delivered: BTreeMap<u32, IntervalSet>,
+    /// User records of KPL aggregates delivered, by (shard, sequence index).
+    delivered_sub: BTreeMap<(u32, u64), IntervalSet>,
     high: BTreeMap<u32, (u64, Box<str>)>,
-    key_last: BTreeMap<Box<str>, (VirtualMs, u32, u64, Box<str>)>,
+    key_last: BTreeMap<Box<str>, KeyLast>,
 }
 
 impl Ledger {
@@ -203,26 +217,41 @@ impl Ledger {
         cause: impl Fn(&Context) -> Cause,
     ) {
         let high_before = self.high.get(&rec.shard).map(|(_, s)| s.clone());
-        rec.duplicate = self.delivered.entry(rec.shard).or_default().insert(rec.idx);
+        let whole = self.delivered.entry(rec.shard).or_default().insert(rec.idx);
+        rec.duplicate = match rec.sub {
+            Some(sub) => self
+                .delivered_sub
+                .entry((rec.shard, rec.idx))
+                .or_default()
+                .insert(sub),
+            None => whole,
+        };
         if self.high.get(&rec.shard).is_none_or(|(i, _)| *i < rec.idx) {
             self.high.insert(rec.shard, (rec.idx, rec.seq.clone()));
         }
         self.deliveries += 1;
-        for v in [u64::from(rec.shard), rec.idx, u64::from(rec.worker), rec.at] {
+        let sub = rec.sub.map(|s| s.wrapping_add(1));
+        for v in [u64::from(rec.shard), rec.idx, u64::from(rec.worker), rec.at]
+            .into_iter()
+            .chain(sub)
+        {
             for b in v.to_le_bytes() {
                 self.fingerprint = (self.fingerprint ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
             }
         }
         if rec.duplicate {
             self.duplicates += 1;
-            let extend = dup_entry.filter(|&i| i == DROPPED || self.entries[i].last_idx < rec.idx);
+            let extend = dup_entry.filter(|&i| {
+                i == DROPPED
+                    || (self.entries[i].last_idx, self.entries[i].last_sub) < (rec.idx, rec.sub)
+            });
             match extend {
                 Some(DROPPED) => {}
                 Some(i) => self.extend(i, &rec),
                 None => {
                     let ctx = Context {
                         high_before: high_before.clone(),
-                        first: self.first_delivery(rec.shard, rec.idx),
+                        first: self.first_delivery(&rec),
                     };
                     *dup_entry = self.open(AnomalyKind::Duplicate, &rec, None, cause(&ctx));
                 }
@@ -230,12 +259,12 @@ impl Ledger {
         } else {
             *dup_entry = None;
             if let Some(sink) = &mut self.sink {
-                sink.insert((rec.shard, rec.idx), rec.key.clone());
+                sink.insert((rec.shard, rec.idx, rec.sub.unwrap_or(0)), rec.key.clone());
             }
         }
-        let order = (rec.arrival_ms, rec.shard, rec.idx);
+        let order = (rec.arrival_ms, rec.shard, rec.idx, rec.sub);
         let later = match self.key_last.get(&rec.key) {
-            Some((a, s, i, seq)) if order < (*a, *s, *i) => Some(seq.clone()),
+            Some((a, s, i, u, seq)) if order < (*a, *s, *i, *u) => Some(seq.clone()),
             _ => None,
         };
         match later {
@@ -246,7 +275,7 @@ impl Ledger {
                     Some(i) => self.extend(i, &rec),
                     None => {
                         let first = if rec.duplicate {
-                            self.first_delivery(rec.shard, rec.idx)
+                            self.first_delivery(&rec)
                         } else {
                             None
                         };
@@ -262,7 +291,7 @@ impl Ledger {
                 ooo_entries.remove(&rec.key);
                 self.key_last.insert(
                     rec.key.clone(),
-                    (rec.arrival_ms, rec.shard, rec.idx, rec.seq.clone()),
+                    (rec.arrival_ms, rec.shard, rec.idx, rec.sub, rec.seq.clone()),
                 );
             }
         }
@@ -274,10 +303,10 @@ impl Ledger {
     }
 
     /// Worker and time of the first delivery of (shard, index), if still in the log.
-    fn first_delivery(&self, shard: u32, idx: u64) -> Option<(u32, VirtualMs)> {
+    fn first_delivery(&self, rec: &ProcessedRecord) -> Option<(u32, VirtualMs)> {
         self.output
             .iter()
-            .find(|r| r.shard == shard && r.idx == idx && !r.duplicate)
+            .find(|r| r.shard == rec.shard && r.idx == rec.idx && r.sub == rec.sub && !r.duplicate)
             .map(|r| (r.worker, r.at))
     }
 
@@ -286,6 +315,7 @@ impl Ledger {
         e.count += 1;
         e.last_seq = rec.seq.clone();
         e.last_idx = rec.idx;
+        e.last_sub = rec.sub;
         e.last_at = rec.at;
     }
 
@@ -306,8 +336,10 @@ impl Ledger {
             worker: rec.worker,
             key: (kind == AnomalyKind::OutOfOrder).then(|| rec.key.clone()),
             first_seq: rec.seq.clone(),
+            first_sub: rec.sub,
             last_seq: rec.seq.clone(),
             last_idx: rec.idx,
+            last_sub: rec.sub,
             count: 1,
             first_at: rec.at,
             last_at: rec.at,
@@ -323,7 +355,7 @@ impl Ledger {
         match &self.sink {
             Some(rows) => rows
                 .iter()
-                .map(|((s, i), k)| (*s, *i, k.to_string()))
+                .map(|((s, i, _), k)| (*s, *i, k.to_string()))
                 .collect(),
             None => self
                 .output

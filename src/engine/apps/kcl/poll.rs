@@ -3,6 +3,7 @@
 //! through the real dispatcher path, so the reads share the shard's 5 calls/s and 2 MiB/s with
 //! every other shared-throughput consumer and can be throttled (§1.8).
 
+use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::engine::api::dispatch;
@@ -11,6 +12,7 @@ use crate::engine::apps::kcl::app::Application;
 use crate::engine::apps::kcl::config::InitialPosition;
 use crate::engine::apps::kcl::process::{check_parents, materialize};
 use crate::engine::apps::kcl::worker::{ChildShard, Fetched, ProcessorState};
+use crate::engine::apps::kpl::aggregation;
 use crate::engine::kinesis::sequence_number::SequenceNumber;
 use crate::engine::kinesis::shard::parse_shard_id;
 use crate::engine::world::World;
@@ -46,10 +48,17 @@ fn iterator_request(
     app: &Application,
     start: &str,
     after: Option<&str>,
+    resume_at: bool,
     shard: &str,
     epoch_ms: u64,
 ) -> Value {
     let mut req = json!({ "StreamName": app.stream, "ShardId": shard });
+    if resume_at && after.is_none() {
+        // Resuming inside a KPL aggregate: read it again and skip what was processed (§2.6).
+        req["ShardIteratorType"] = json!("AT_SEQUENCE_NUMBER");
+        req["StartingSequenceNumber"] = json!(start);
+        return req;
+    }
     let seq = after.or_else(|| start.bytes().all(|b| b.is_ascii_digit()).then_some(start));
     match seq {
         Some(s) => {
@@ -85,7 +94,8 @@ fn fetch(world: &mut World, app: &mut Application, w: usize, key: &str) {
         Some(t) => t.clone(),
         None => {
             let after = p.last_fetched.as_ref().map(|(s, _)| s.as_ref());
-            let req = iterator_request(app, &p.start, after, key, epoch.unix_ms());
+            let resume_at = p.skip.is_some();
+            let req = iterator_request(app, &p.start, after, resume_at, key, epoch.unix_ms());
             match dispatch(world, "kinesis", "GetShardIterator", &req) {
                 Ok(v) => v["ShardIterator"].as_str().unwrap_or_default().to_string(),
                 Err(e) => {
@@ -127,14 +137,51 @@ fn fetch(world: &mut World, app: &mut Application, w: usize, key: &str) {
                 };
                 let ts = r["ApproximateArrivalTimestamp"].as_f64().unwrap_or(0.0);
                 let arrival_ms = epoch.to_virtual((ts * 1000.0).round() as u64).unwrap_or(0);
-                let f = Fetched {
-                    seq: seq.into(),
-                    idx: parsed.seq_index,
-                    key: r["PartitionKey"].as_str().unwrap_or_default().into(),
-                    arrival_ms,
-                };
-                p.last_fetched = Some((f.seq.clone(), f.idx));
-                p.buffer.push_back(f);
+                let key = r["PartitionKey"].as_str().unwrap_or_default();
+                let data = base64::engine::general_purpose::STANDARD
+                    .decode(r["Data"].as_str().unwrap_or_default())
+                    .unwrap_or_default();
+                let idx = parsed.seq_index;
+                p.last_fetched = Some((seq.into(), idx));
+                match aggregation::decode(&data) {
+                    // A KPL aggregate (§2.6): one delivery per user record, skipping those
+                    // processed before a checkpoint inside it.
+                    Ok(users) => {
+                        let done = match p.skip {
+                            Some((i, sub)) if i == idx => Some(sub),
+                            _ => None,
+                        };
+                        for u in users {
+                            if done.is_some_and(|d| u.sub_sequence_number <= d) {
+                                continue;
+                            }
+                            p.buffer.push_back(Fetched {
+                                seq: seq.into(),
+                                idx,
+                                sub: Some(u.sub_sequence_number),
+                                key: u.partition_key.into(),
+                                data: u.data.into(),
+                                arrival_ms,
+                            });
+                        }
+                    }
+                    Err(_) => {
+                        let skip = p.skip.is_some_and(|(i, _)| i == idx);
+                        if !skip {
+                            p.buffer.push_back(Fetched {
+                                seq: seq.into(),
+                                idx,
+                                sub: None,
+                                key: key.into(),
+                                data: data.into(),
+                                arrival_ms,
+                            });
+                        }
+                    }
+                }
+                if p.skip.is_some_and(|(i, _)| i <= idx) {
+                    p.skip = None;
+                }
             }
             match v["NextShardIterator"].as_str() {
                 Some(next) => p.iterator = Some(next.to_string()),

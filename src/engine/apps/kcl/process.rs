@@ -81,12 +81,15 @@ fn deliver(app: &mut Application, w: usize, p: &mut Processor, rec: Fetched, at:
     let me = worker.id.clone();
     let number = worker.number;
     p.last_processed = Some((rec.seq.clone(), rec.idx));
+    p.last_sub = rec.sub;
     p.since_checkpoint += 1;
     let out = ProcessedRecord {
         shard: p.shard,
         seq: rec.seq,
         idx: rec.idx,
+        sub: rec.sub,
         key: rec.key,
+        data: rec.data,
         worker: number,
         at,
         arrival_ms: rec.arrival_ms,
@@ -129,7 +132,11 @@ fn deliver(app: &mut Application, w: usize, p: &mut Processor, rec: Fetched, at:
 pub fn checkpoint_last(app: &mut Application, me: &str, p: &mut Processor, at: VirtualMs) -> bool {
     match p.last_processed.clone() {
         Some((seq, idx)) if p.since_checkpoint > 0 => {
-            checkpoint(app, me, p, Checkpoint::Sequence(seq.to_string(), idx), at)
+            let value = match p.last_sub {
+                Some(sub) => Checkpoint::SubSequence(seq.to_string(), idx, sub),
+                None => Checkpoint::Sequence(seq.to_string(), idx),
+            };
+            checkpoint(app, me, p, value, at)
         }
         _ => true,
     }
@@ -156,6 +163,7 @@ pub fn checkpoint(
         return false;
     }
     if let Some(lease) = app.leases.get_mut(&p.lease_key) {
+        lease.checkpoint_sub = value.sub_sequence();
         lease.checkpoint = value;
         lease.owner_switches_since_checkpoint = 0;
         lease.bump(at);

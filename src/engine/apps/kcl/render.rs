@@ -58,6 +58,7 @@ pub fn records_behind(world: &World, app: &Application, key: &str) -> u64 {
         Some((_, p)) if p.last_fetched.is_some() => p.last_fetched.as_ref().map(|(_, i)| i + 1),
         _ => match &lease.checkpoint {
             Checkpoint::Sequence(_, i) => Some(i + 1),
+            Checkpoint::SubSequence(_, i, _) => Some(*i),
             Checkpoint::TrimHorizon | Checkpoint::AtTimestamp => Some(0),
             Checkpoint::Latest | Checkpoint::ShardEnd => None,
         },
@@ -145,6 +146,7 @@ pub fn lease_table_json(world: &World, app: &Application) -> Value {
                 "LeaseOwner": l.owner,
                 "LeaseCounter": l.counter,
                 "Checkpoint": l.checkpoint.as_str(),
+                "CheckpointSubSequenceNumber": l.checkpoint_sub,
                 "OwnerSwitchesSinceCheckpoint": l.owner_switches_since_checkpoint,
                 "ParentShardIds": l.parents,
                 "ChildShardIds": l.children,
@@ -192,7 +194,7 @@ pub fn ledger_json(app: &Application, limit: usize) -> Value {
         .enumerate()
         .skip(skip)
         .map(|(i, e)| {
-            json!({
+            let mut v = json!({
                 "EntryId": i + 1,
                 "Kind": e.kind.as_str(),
                 "ShardId": shard_id(e.shard),
@@ -205,7 +207,15 @@ pub fn ledger_json(app: &Application, limit: usize) -> Value {
                 "FirstAt": e.first_at,
                 "LastAt": e.last_at,
                 "Cause": e.describe(),
-            })
+            });
+            // User records of KPL aggregates are (shard, sequence, sub-sequence) (§2.6).
+            if let Some(sub) = e.first_sub {
+                v["FirstSubSequenceNumber"] = json!(sub);
+            }
+            if let Some(sub) = e.last_sub {
+                v["LastSubSequenceNumber"] = json!(sub);
+            }
+            v
         })
         .collect();
     json!({
@@ -254,14 +264,19 @@ pub fn processed_json(app: &Application, limit: usize) -> Value {
         .iter()
         .skip(skip)
         .map(|r| {
-            json!({
+            let mut v = json!({
                 "ShardId": shard_id(r.shard),
                 "SequenceNumber": r.seq.as_ref(),
                 "PartitionKey": r.key.as_ref(),
                 "WorkerId": format!("worker-{}", r.worker),
                 "At": r.at,
                 "Duplicate": r.duplicate,
-            })
+            });
+            if let Some(sub) = r.sub {
+                // A user record of a KPL aggregate (§2.6).
+                v["SubSequenceNumber"] = json!(sub);
+            }
+            v
         })
         .collect();
     let sink_rows = match &l.sink {

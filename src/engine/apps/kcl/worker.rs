@@ -130,8 +130,12 @@ pub struct Fetched {
     pub seq: Box<str>,
     /// Per-shard sequence index.
     pub idx: u64,
-    /// Partition key.
+    /// Sub-sequence number of a user record inside a KPL aggregate (None: not an aggregate).
+    pub sub: Option<u64>,
+    /// Partition key (the user record's, inside an aggregate).
     pub key: Box<str>,
+    /// Data (the user record's, inside an aggregate).
+    pub data: Box<[u8]>,
     /// Virtual arrival time.
     pub arrival_ms: VirtualMs,
 }
@@ -174,6 +178,11 @@ pub struct Processor {
     pub shard_end: Option<Vec<ChildShard>>,
     /// Last processed record: sequence number and index.
     pub last_processed: Option<(Box<str>, u64)>,
+    /// Sub-sequence number of the last processed record if it was a user record of an aggregate.
+    pub last_sub: Option<u64>,
+    /// Resuming inside an aggregate: its sequence index and the last sub-sequence number already
+    /// processed (those user records are skipped when the aggregate is read again).
+    pub skip: Option<(u64, u64)>,
     /// Records processed since the last checkpoint.
     pub since_checkpoint: u64,
     /// Virtual time of the last checkpoint (or of the start).
@@ -208,6 +217,8 @@ impl Processor {
             busy_until: now,
             shard_end: None,
             last_processed: None,
+            last_sub: None,
+            skip: None,
             since_checkpoint: 0,
             last_checkpoint_ms: now,
             origin,
