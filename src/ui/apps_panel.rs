@@ -1,9 +1,11 @@
 //! The Producers & Lambda tab: simulated producer applications (workloads, SDK / KPL / Agent
 //! clients with their throttles and retries) above, Lambda event source mappings (batches,
-//! checkpoints, retries, on-failure destination) below.
+//! checkpoints, retries, on-failure destination) below, then SDK and enhanced fan-out consumer
+//! applications.
 
 use yew::prelude::*;
 
+use crate::ui::consumers_section::ConsumersSection;
 use crate::ui::lambda_section::LambdaSection;
 use crate::ui::playground::Handle;
 use crate::ui::producers_section::ProducersSection;
@@ -26,6 +28,7 @@ pub fn apps_panel(props: &Props) -> Html {
         <section class="panel apps" data-testid="apps-panel">
             <ProducersSection pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} />
             <LambdaSection pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} />
+            <ConsumersSection pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} />
         </section>
     }
 }

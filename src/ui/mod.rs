@@ -8,6 +8,7 @@ mod api_console;
 mod app;
 mod apps_panel;
 mod az_strip;
+mod consumers_section;
 mod cost_panel;
 mod efo_panel;
 mod format;

@@ -132,7 +132,8 @@ fn start_efo(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     Ok(json!({ "ConsumerName": name, "ConsumerApp": out }))
 }
 
-fn describe(world: &World) -> Value {
+/// The `DescribeConsumerApps` response (also read by the UI without logging a call).
+pub fn describe(world: &World) -> Value {
     let apps: Vec<Value> = world
         .consumer_apps
         .all()
