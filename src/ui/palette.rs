@@ -59,3 +59,9 @@ pub fn shard_color(i: u32) -> &'static str {
     ];
     CYCLE[(i % 8) as usize]
 }
+
+/// Colour of the `i`-th KCL application of a stream (its checkpoint flags and lease owners).
+pub fn app_color(i: usize) -> &'static str {
+    const CYCLE: [&str; 4] = ["#c084fc", "#22d3ee", "#f472b6", "#a3e635"];
+    CYCLE[i % CYCLE.len()]
+}

@@ -1,18 +1,21 @@
 //! The stream picture, drawn on a canvas every frame: the hash-key ruler `[0, 2^128)` cut into the
 //! shards' ranges, and one lane per shard with its records in sequence order (coloured by key),
-//! write/read quota meters, throttle flashes, hot-shard warnings and iterator cursors.
+//! write/read quota meters, throttle flashes, hot-shard warnings, iterator cursors, and each KCL
+//! application's per-shard checkpoint flag and lease owner.
 
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
+use crate::engine::apps::kcl::app::Application;
+use crate::engine::apps::kcl::lease::Checkpoint;
 use crate::engine::kinesis::actions::get_records::iterator_secret;
 use crate::engine::kinesis::iterator::{ShardIterator, ITERATOR_TTL_MS};
 use crate::engine::kinesis::shard::{Shard, ShardState};
 use crate::engine::kinesis::throughput::{
     READ_BYTES_PER_S, READ_CALLS_PER_S, WRITE_BYTES_PER_S, WRITE_RECORDS_PER_S,
 };
-use crate::ui::palette::{record_color, shard_color, CanvasTheme, DARK, LIGHT};
+use crate::ui::palette::{app_color, record_color, shard_color, CanvasTheme, DARK, LIGHT};
 use crate::ui::playground::{Handle, Playground, RecordHitBox, RecordRef};
 
 const LABEL_W: f64 = 196.0;
@@ -293,6 +296,15 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
     let retention_ms = u64::from(stream.retention_hours) * 3_600_000;
     let secret = iterator_secret(world);
     let mut handles = Vec::new();
+    // KCL applications reading this stream, each with its colour.
+    let kcl_apps: Vec<(&Application, &'static str)> = world
+        .kcl
+        .apps()
+        .values()
+        .filter(|a| a.stream == stream.name())
+        .enumerate()
+        .map(|(i, a)| (a, app_color(i)))
+        .collect();
     for (lane, shard) in stream.shards().iter().enumerate() {
         let y = LANES_TOP + lane as f64 * (LANE_H + LANE_GAP);
         labels.push((y, y + LANE_H, shard.index()));
@@ -405,6 +417,8 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
             ctx.fill_rect(x0 - 2.0, y, 2.0, LANE_H);
         }
 
+        draw_kcl(&ctx, &theme, &kcl_apps, shard, (y, skip), (x0, width));
+
         // Iterator cursors on this lane.
         for it in pg
             .iterators
@@ -456,6 +470,100 @@ pub fn draw(pg: &mut Playground, canvas: &HtmlCanvasElement) {
     pg.hit_boxes = boxes;
     pg.lane_labels = labels;
     pg.cursor_handles = handles;
+}
+
+/// Each KCL application's lease owner next to the lane label, and its checkpoint as a flag above
+/// the checkpointed record (at the lane start with "◀ n before the view" when scrolled out).
+fn draw_kcl(
+    ctx: &CanvasRenderingContext2d,
+    theme: &CanvasTheme,
+    apps: &[(&Application, &'static str)],
+    shard: &Shard,
+    (y, skip): (f64, usize),
+    (x0, width): (f64, f64),
+) {
+    let key = crate::engine::kinesis::shard::shard_id(shard.index());
+    ctx.set_font("600 12px system-ui, sans-serif");
+    let mut owner_x = 12.0
+        + ctx
+            .measure_text(&format!("shard {}", shard.index()))
+            .map_or(44.0, |m| m.width())
+        + 6.0;
+    for (n, (app, color)) in apps.iter().enumerate() {
+        let Some(lease) = app.leases.get(&key) else {
+            continue;
+        };
+        let initial: String = app.name.chars().take(1).collect::<String>().to_uppercase();
+        // The owner, next to the lane label.
+        let owner = lease.owner.as_deref().unwrap_or("unowned");
+        let text = if apps.len() > 1 {
+            format!("{initial}: {owner}")
+        } else {
+            owner.to_string()
+        };
+        let room = LABEL_W - 36.0 - owner_x;
+        if room > 24.0 {
+            ctx.set_font("600 10px system-ui, sans-serif");
+            ctx.set_fill_style_str(color);
+            let max_chars = (room / 5.6).floor() as usize;
+            let shown: String = text.chars().take(max_chars).collect();
+            let _ = ctx.fill_text(&shown, owner_x, y + 16.0);
+            owner_x += shown.chars().count() as f64 * 5.6 + 8.0;
+        }
+        // The checkpoint flag.
+        let records = shard.records();
+        let (pos, inside, start) = match &lease.checkpoint {
+            Checkpoint::Sequence(_, i) => (shard.first_at_or_after(*i), false, false),
+            Checkpoint::SubSequence(_, i, _) => (shard.first_at_or_after(*i), true, false),
+            // Nothing processed yet: before the oldest record.
+            Checkpoint::TrimHorizon => (0, false, true),
+            // Read to the end: after the newest record.
+            Checkpoint::ShardEnd => (records.len().saturating_sub(1), false, false),
+            Checkpoint::Latest | Checkpoint::AtTimestamp => continue,
+        };
+        let behind = pos < skip;
+        let slot = pos.saturating_sub(skip) as f64;
+        let step = CELL_W + CELL_GAP;
+        let x = if behind || start {
+            x0 - CELL_GAP / 2.0
+        } else if inside {
+            // Inside a KPL aggregate: in the middle of the record.
+            x0 + slot * step + CELL_W / 2.0
+        } else {
+            // After the checkpointed record.
+            x0 + (slot + 1.0) * step - CELL_GAP / 2.0
+        }
+        .min(x0 + width);
+        // Several applications at one record: a pixel apart so every pole stays visible.
+        let x = x + n as f64;
+        ctx.set_stroke_style_str(color);
+        ctx.set_line_width(2.0);
+        ctx.begin_path();
+        ctx.move_to(x, y - LANE_GAP + 1.0);
+        ctx.line_to(x, y + LANE_H / 2.0);
+        ctx.stroke();
+        let (fw, fh) = (12.0, 9.0);
+        let fy = y - LANE_GAP + 1.0;
+        ctx.set_fill_style_str(color);
+        ctx.fill_rect(x, fy, fw, fh);
+        ctx.set_stroke_style_str(theme.background);
+        ctx.set_line_width(1.0);
+        ctx.stroke_rect(x, fy, fw, fh);
+        ctx.set_fill_style_str("#0b0f17");
+        ctx.set_font("700 8px system-ui, sans-serif");
+        let _ = ctx.fill_text(&initial, x + 3.5, fy + 7.5);
+        let sub = lease.checkpoint_sub;
+        let label = match (behind, inside) {
+            (true, _) => Some(format!("◀ {} before the view", skip - pos)),
+            (false, true) => Some(format!("sub {sub}")),
+            _ => None,
+        };
+        if let Some(label) = label {
+            ctx.set_font("600 9px system-ui, sans-serif");
+            ctx.set_fill_style_str(color);
+            let _ = ctx.fill_text(&label, x + fw + 3.0, fy + 7.5);
+        }
+    }
 }
 
 fn lane_subtitle(shard: &Shard, now: u64, retention_ms: u64) -> (String, Option<String>) {
