@@ -3,7 +3,7 @@
 //! - `api [--seed N] [--epoch-unix-ms N] [--save FILE]`: JSON Lines calls on stdin, one
 //!   `{"ok": …}` / `{"error": …}` line out per non-empty line in.
 //! - `replay FILE`: rebuilds a saved session and prints its time, summary and state digest.
-//! - `bench [--records N]`: engine throughput figures as JSON.
+//! - `bench [--records N] [--runs N] [--pipeline-seconds S]`: engine throughput figures as JSON.
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -22,7 +22,7 @@ const USAGE: &str = "usage:
       prints one {\"ok\": …} or {\"error\": {\"type\", \"message\"}} line per call
   kinesis-playground replay FILE
       replays a saved session (header + calls) and prints its digest
-  kinesis-playground bench [--records N]
+  kinesis-playground bench [--records N] [--runs N] [--pipeline-seconds S]
       prints engine throughput figures as JSON";
 
 fn main() -> ExitCode {
