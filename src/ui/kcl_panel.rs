@@ -17,6 +17,8 @@ use crate::ui::playground::Handle;
 /// How long the Pause button freezes a worker: past the 10 s lease, so it comes back to
 /// LEASE_LOST.
 const PAUSE_MS: u64 = 30_000;
+/// Per-record processing time of a worker slowed from its chip (virtual ms).
+const SLOW_MS_PER_RECORD: u64 = 50;
 
 /// Properties of [`KclPanel`].
 #[derive(Properties, PartialEq)]
@@ -176,6 +178,11 @@ pub fn kcl_panel(props: &Props) -> Html {
                     Callback::from(move |_| run(&h, &cb, &error, "PauseKclWorker",
                         json!({ "ApplicationName": name, "WorkerId": id, "Milliseconds": PAUSE_MS })))
                 };
+                let slow = {
+                    let (h, cb, error, name, id) = (props.pg.clone(), props.on_change.clone(), error.clone(), name.clone(), w.id.clone());
+                    Callback::from(move |_| run(&h, &cb, &error, "SlowKclWorker",
+                        json!({ "ApplicationName": name, "WorkerId": id, "ProcessingMillisPerRecord": SLOW_MS_PER_RECORD })))
+                };
                 html! {
                     <div class={classes!("worker-chip", w.state.as_str().to_lowercase())} data-testid="worker-chip"
                         data-worker-id={w.id.clone()} data-alive={alive.to_string()} data-state={w.state.as_str()}
@@ -189,6 +196,8 @@ pub fn kcl_panel(props: &Props) -> Html {
                                     title="Stop instantly: no checkpoint, no lease released">{ "Kill" }</button>
                                 <button class="btn small ghost" data-testid="kcl-pause" onclick={pause}
                                     disabled={!alive} title="Freeze for 30 s: longer than the 10 s lease">{ "Pause 30 s" }</button>
+                                <button class="btn small ghost" data-testid="kcl-slow" onclick={slow}
+                                    disabled={!alive} title="Process each record in 50 ms: the worker falls behind and its lag grows">{ "Slow" }</button>
                             </>
                         }
                     </div>
