@@ -3,10 +3,11 @@
 //! watch its per-shard stats from `DescribeConsumerApps` (semantics.md §1.7, §1.8, §1.13).
 
 use serde_json::{json, Value};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::ui::inputs::input_value;
 use crate::ui::inputs::use_input_value;
+use crate::ui::playground::run_reported;
 use crate::ui::playground::Handle;
 
 /// Properties of [`ConsumersSection`].
@@ -18,27 +19,6 @@ pub struct Props {
     pub version: u64,
     /// Called after a change.
     pub on_change: Callback<()>,
-}
-
-fn input(node: &NodeRef) -> String {
-    node.cast::<HtmlInputElement>()
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
-
-fn run(
-    h: &Handle,
-    cb: &Callback<()>,
-    error: &UseStateHandle<Option<String>>,
-    action: &str,
-    req: Value,
-) {
-    let out = h.0.borrow_mut().call("playground", action, req);
-    error.set(
-        out.err()
-            .map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)),
-    );
-    cb.emit(());
 }
 
 fn num(v: &Value, field: &str) -> String {
@@ -129,20 +109,22 @@ pub fn consumers_section(props: &Props) -> Html {
 
     let act = {
         let (h, cb, error) = (props.pg.clone(), props.on_change.clone(), error.clone());
-        Callback::from(move |(action, req): (String, Value)| run(&h, &cb, &error, &action, req))
+        Callback::from(move |(action, req): (String, Value)| {
+            run_reported(&h, &cb, &error, "playground", &action, req)
+        })
     };
     let start = |efo: bool| {
         let (act, stream) = (act.clone(), stream.clone());
         let (name_ref, poll_ref) = (name_ref.clone(), poll_ref.clone());
         Callback::from(move |_: MouseEvent| {
-            let name = input(&name_ref);
+            let name = input_value(&name_ref);
             if efo {
                 act.emit((
                     "StartEfoConsumer".to_string(),
                     json!({ "ConsumerName": name, "StreamName": stream }),
                 ));
             } else {
-                let poll = input(&poll_ref).parse::<u64>().unwrap_or(1_000);
+                let poll = input_value(&poll_ref).parse::<u64>().unwrap_or(1_000);
                 act.emit((
                     "StartSdkConsumer".to_string(),
                     json!({ "ConsumerName": name, "StreamName": stream, "PollIntervalMs": poll }),

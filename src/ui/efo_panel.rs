@@ -15,6 +15,7 @@ use crate::engine::kinesis::Kinesis;
 use crate::engine::time::format_duration;
 use crate::ui::format::human_bytes;
 use crate::ui::inputs::use_input_value;
+use crate::ui::playground::run_reported;
 use crate::ui::playground::Handle;
 
 /// Properties of [`EfoPanel`].
@@ -104,18 +105,6 @@ pub fn efo_panel(props: &Props) -> Html {
         }
     }
 
-    let run = |h: &Handle,
-               cb: &Callback<()>,
-               error: &UseStateHandle<Option<String>>,
-               action: &str,
-               req: serde_json::Value| {
-        let out = h.0.borrow_mut().call("kinesis", action, req);
-        error.set(
-            out.err()
-                .map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)),
-        );
-        cb.emit(());
-    };
     let register = {
         let (h, cb, error, name_ref, arn) = (
             props.pg.clone(),
@@ -130,10 +119,11 @@ pub fn efo_panel(props: &Props) -> Html {
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            run(
+            run_reported(
                 &h,
                 &cb,
                 &error,
+                "kinesis",
                 "RegisterStreamConsumer",
                 json!({ "StreamARN": arn, "ConsumerName": name }),
             );
@@ -158,14 +148,14 @@ pub fn efo_panel(props: &Props) -> Html {
             let open: Vec<u32> = shards.iter().filter(|s| s.1).map(|s| s.0).collect();
             Callback::from(move |_| {
                 for s in &open {
-                    run(&h, &cb, &error, "SubscribeToShard", json!({
+                    run_reported(&h, &cb, &error, "kinesis", "SubscribeToShard", json!({
                         "ConsumerARN": carn, "ShardId": shard_id(*s), "StartingPosition": { "Type": "LATEST" } }));
                 }
             })
         };
         let deregister = {
             let (h, cb, error, carn) = (props.pg.clone(), props.on_change.clone(), error.clone(), carn.clone());
-            Callback::from(move |_| run(&h, &cb, &error, "DeregisterStreamConsumer", json!({ "ConsumerARN": carn })))
+            Callback::from(move |_| run_reported(&h, &cb, &error, "kinesis", "DeregisterStreamConsumer", json!({ "ConsumerARN": carn })))
         };
         let n_subs = subs.iter().filter(|v| v.consumer_arn == *carn && v.active).count();
         html! {

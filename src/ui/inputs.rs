@@ -4,7 +4,7 @@
 //! element was re-created empty by a re-render (never while the user has focus on it).
 
 use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 fn has_focus(input: &HtmlInputElement) -> bool {
@@ -36,4 +36,23 @@ pub fn use_input_value(node: &NodeRef, value: String) {
             }
         }
     });
+}
+
+/// The current text of the `<input>` behind `node` (empty if it is not mounted).
+pub fn input_value(node: &NodeRef) -> String {
+    node.cast::<HtmlInputElement>()
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// The current value of the `<select>` behind `node` (empty if it is not mounted).
+pub fn select_value(node: &NodeRef) -> String {
+    node.cast::<HtmlSelectElement>()
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+/// Whether the checkbox behind `node` is checked.
+pub fn is_checked(node: &NodeRef) -> bool {
+    node.cast::<HtmlInputElement>().is_some_and(|i| i.checked())
 }

@@ -3,7 +3,7 @@
 //! (semantics.md §2.1–§2.5). Every change is a `playground` dispatcher call.
 
 use serde_json::{json, Value};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::engine::apps::kcl::config::{FAILOVER_TIME_MS, RENEWER_INTERVAL_MS, TAKER_INTERVAL_MS};
@@ -11,7 +11,9 @@ use crate::engine::apps::kcl::ledger::AnomalyKind;
 use crate::engine::apps::kcl::worker::WorkerState;
 use crate::engine::time::format_duration;
 use crate::ui::inputs::use_input_value;
+use crate::ui::inputs::{input_value, select_value};
 use crate::ui::kcl_views::{events_view, lag_view, lease_table, ledger_view};
+use crate::ui::playground::run_reported;
 use crate::ui::playground::Handle;
 
 /// How long the Pause button freezes a worker: past the 10 s lease, so it comes back to
@@ -29,34 +31,6 @@ pub struct Props {
     pub version: u64,
     /// Called after a change.
     pub on_change: Callback<()>,
-}
-
-/// Runs a `playground` action; shows its error, if any.
-fn run(
-    h: &Handle,
-    cb: &Callback<()>,
-    error: &UseStateHandle<Option<String>>,
-    action: &str,
-    req: Value,
-) {
-    let out = h.0.borrow_mut().call("playground", action, req);
-    error.set(
-        out.err()
-            .map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)),
-    );
-    cb.emit(());
-}
-
-fn input(node: &NodeRef) -> String {
-    node.cast::<HtmlInputElement>()
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
-
-fn select(node: &NodeRef) -> String {
-    node.cast::<HtmlSelectElement>()
-        .map(|s| s.value())
-        .unwrap_or_default()
 }
 
 /// The `CheckpointEvery` member for a value of the checkpoint selector.
@@ -123,14 +97,14 @@ pub fn kcl_panel(props: &Props) -> Html {
             let sink = sink_ref
                 .cast::<HtmlInputElement>()
                 .is_some_and(|c| c.checked());
-            let position = select(position_ref);
+            let position = select_value(position_ref);
             let mut req = json!({
-                "ApplicationName": input(name_ref),
+                "ApplicationName": input_value(name_ref),
                 "StreamName": stream,
-                "Workers": input(workers_ref).parse::<u64>().unwrap_or(2),
+                "Workers": input_value(workers_ref).parse::<u64>().unwrap_or(2),
                 "InitialPositionInStream": position,
-                "CheckpointEvery": checkpoint_policy(&select(checkpoint_ref)),
-                "ProcessingMillisPerRecord": input(&proc_ref).parse::<u64>().unwrap_or(0),
+                "CheckpointEvery": checkpoint_policy(&select_value(checkpoint_ref)),
+                "ProcessingMillisPerRecord": input_value(&proc_ref).parse::<u64>().unwrap_or(0),
                 "IdempotentSink": sink,
             });
             if position == "AT_TIMESTAMP" {
@@ -143,7 +117,7 @@ pub fn kcl_panel(props: &Props) -> Html {
                 let ts = unix_now.saturating_sub(60_000).max(epoch);
                 req["InitialPositionTimestamp"] = json!(ts as f64 / 1000.0);
             }
-            run(&h, &cb, &error, "StartKclApplication", req);
+            run_reported(&h, &cb, &error, "playground", "StartKclApplication", req);
         })
     };
 
@@ -171,16 +145,16 @@ pub fn kcl_panel(props: &Props) -> Html {
                 let can_act = matches!(w.state, WorkerState::Alive | WorkerState::Paused { .. }) && a.running;
                 let kill = {
                     let (h, cb, error, name, id) = (props.pg.clone(), props.on_change.clone(), error.clone(), name.clone(), w.id.clone());
-                    Callback::from(move |_| run(&h, &cb, &error, "KillKclWorker", json!({ "ApplicationName": name, "WorkerId": id })))
+                    Callback::from(move |_| run_reported(&h, &cb, &error, "playground", "KillKclWorker", json!({ "ApplicationName": name, "WorkerId": id })))
                 };
                 let pause = {
                     let (h, cb, error, name, id) = (props.pg.clone(), props.on_change.clone(), error.clone(), name.clone(), w.id.clone());
-                    Callback::from(move |_| run(&h, &cb, &error, "PauseKclWorker",
+                    Callback::from(move |_| run_reported(&h, &cb, &error, "playground", "PauseKclWorker",
                         json!({ "ApplicationName": name, "WorkerId": id, "Milliseconds": PAUSE_MS })))
                 };
                 let slow = {
                     let (h, cb, error, name, id) = (props.pg.clone(), props.on_change.clone(), error.clone(), name.clone(), w.id.clone());
-                    Callback::from(move |_| run(&h, &cb, &error, "SlowKclWorker",
+                    Callback::from(move |_| run_reported(&h, &cb, &error, "playground", "SlowKclWorker",
                         json!({ "ApplicationName": name, "WorkerId": id, "ProcessingMillisPerRecord": SLOW_MS_PER_RECORD })))
                 };
                 html! {
@@ -211,10 +185,11 @@ pub fn kcl_panel(props: &Props) -> Html {
                     name.clone(),
                 );
                 Callback::from(move |_| {
-                    run(
+                    run_reported(
                         &h,
                         &cb,
                         &error,
+                        "playground",
                         "AddKclWorker",
                         json!({ "ApplicationName": name }),
                     )
@@ -228,10 +203,11 @@ pub fn kcl_panel(props: &Props) -> Html {
                     name.clone(),
                 );
                 Callback::from(move |_| {
-                    run(
+                    run_reported(
                         &h,
                         &cb,
                         &error,
+                        "playground",
                         "StopKclApplication",
                         json!({ "ApplicationName": name }),
                     )
@@ -245,10 +221,11 @@ pub fn kcl_panel(props: &Props) -> Html {
                     name.clone(),
                 );
                 Callback::from(move |_| {
-                    run(
+                    run_reported(
                         &h,
                         &cb,
                         &error,
+                        "playground",
                         "CheckpointKclApplication",
                         json!({ "ApplicationName": name }),
                     )

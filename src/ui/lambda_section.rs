@@ -4,7 +4,7 @@
 //! batches and the invocation records at the on-failure destination (semantics.md §3).
 
 use serde_json::{json, Value};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::engine::apps::lambda::{report, EventSourceMapping};
@@ -12,6 +12,8 @@ use crate::engine::kinesis::sequence_number::SequenceNumber;
 use crate::engine::kinesis::shard::shard_id;
 use crate::engine::kinesis::Kinesis;
 use crate::ui::inputs::use_input_value;
+use crate::ui::inputs::{input_value, is_checked};
+use crate::ui::playground::run_reported;
 use crate::ui::playground::Handle;
 use crate::ui::producers_section::choice;
 
@@ -29,34 +31,9 @@ pub struct Props {
     pub on_change: Callback<()>,
 }
 
-fn input(node: &NodeRef) -> String {
-    node.cast::<HtmlInputElement>()
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
-
-fn checked(node: &NodeRef) -> bool {
-    node.cast::<HtmlInputElement>().is_some_and(|i| i.checked())
-}
-
 /// `#index` of a sequence number (the per-shard position; the decimal is 56 digits long).
 fn short_seq(s: &str) -> String {
     SequenceNumber::parse(s).map_or_else(|| "–".to_string(), |n| format!("#{}", n.seq_index))
-}
-
-fn run(
-    h: &Handle,
-    cb: &Callback<()>,
-    error: &UseStateHandle<Option<String>>,
-    action: &str,
-    req: Value,
-) {
-    let out = h.0.borrow_mut().call("playground", action, req);
-    error.set(
-        out.err()
-            .map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)),
-    );
-    cb.emit(());
 }
 
 /// One mapping: header with actions, shards, recent invocations, on-failure records.
@@ -195,7 +172,9 @@ pub fn lambda_section(props: &Props) -> Html {
 
     let act = {
         let (h, cb, error) = (props.pg.clone(), props.on_change.clone(), error.clone());
-        Callback::from(move |(action, req): (String, Value)| run(&h, &cb, &error, &action, req))
+        Callback::from(move |(action, req): (String, Value)| {
+            run_reported(&h, &cb, &error, "playground", &action, req)
+        })
     };
     let create = {
         let (h, cb, error, arn) = (
@@ -222,21 +201,28 @@ pub fn lambda_section(props: &Props) -> Html {
             let (duration, position, bisect, report) = &more;
             let mut req = json!({
                 "EventSourceArn": arn,
-                "FunctionName": input(function),
+                "FunctionName": input_value(function),
                 "StartingPosition": position.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default(),
-                "BatchSize": input(batch).parse::<u64>().unwrap_or(10),
-                "MaximumRetryAttempts": input(retries).parse::<i64>().unwrap_or(-1),
-                "BisectBatchOnFunctionError": checked(bisect),
+                "BatchSize": input_value(batch).parse::<u64>().unwrap_or(10),
+                "MaximumRetryAttempts": input_value(retries).parse::<i64>().unwrap_or(-1),
+                "BisectBatchOnFunctionError": is_checked(bisect),
                 "DestinationConfig": { "OnFailure": { "Destination": DLQ_ARN } },
                 "FunctionBehavior": {
-                    "DurationMs": input(duration).parse::<u64>().unwrap_or(200),
-                    "FailOnPartitionKey": input(poison),
+                    "DurationMs": input_value(duration).parse::<u64>().unwrap_or(200),
+                    "FailOnPartitionKey": input_value(poison),
                 },
             });
-            if checked(report) {
+            if is_checked(report) {
                 req["FunctionResponseTypes"] = json!(["ReportBatchItemFailures"]);
             }
-            run(&h, &cb, &error, "CreateEventSourceMapping", req);
+            run_reported(
+                &h,
+                &cb,
+                &error,
+                "playground",
+                "CreateEventSourceMapping",
+                req,
+            );
         })
     };
 

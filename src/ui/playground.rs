@@ -391,3 +391,35 @@ impl PartialEq for Handle {
         Rc::ptr_eq(&self.0, &other.0)
     }
 }
+
+/// A panel's dispatcher call: runs `service.action`, shows `Action: ErrorType: message` in
+/// `error` (or clears it) and asks for a re-render.
+pub fn run_reported(
+    h: &Handle,
+    cb: &yew::Callback<()>,
+    error: &yew::UseStateHandle<Option<String>>,
+    service: &str,
+    action: &str,
+    req: Value,
+) {
+    let _ = call_reported(h, cb, error, service, action, req);
+}
+
+/// [`run_reported`] that also says whether the call succeeded.
+pub fn call_reported(
+    h: &Handle,
+    cb: &yew::Callback<()>,
+    error: &yew::UseStateHandle<Option<String>>,
+    service: &str,
+    action: &str,
+    req: Value,
+) -> bool {
+    let out = h.0.borrow_mut().call(service, action, req);
+    let ok = out.is_ok();
+    error.set(
+        out.err()
+            .map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)),
+    );
+    cb.emit(());
+    ok
+}

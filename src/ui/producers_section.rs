@@ -4,12 +4,12 @@
 //! `playground` dispatcher call.
 
 use serde_json::{json, Value};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::engine::apps::producer::{ModeState, Producer, ProducerMode};
 use crate::engine::apps::sdk::SdkApi;
 use crate::ui::inputs::use_input_value;
+use crate::ui::inputs::{input_value, select_value};
 use crate::ui::playground::Handle;
 
 /// Properties of [`ProducersSection`].
@@ -23,18 +23,6 @@ pub struct Props {
     pub on_change: Callback<()>,
 }
 
-fn input(node: &NodeRef) -> String {
-    node.cast::<HtmlInputElement>()
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
-
-fn select(node: &NodeRef) -> String {
-    node.cast::<HtmlSelectElement>()
-        .map(|s| s.value())
-        .unwrap_or_default()
-}
-
 /// A `<select>` whose choice lives in `state` (options carry `selected`, so re-renders keep it).
 pub(crate) fn choice(
     node: &NodeRef,
@@ -44,7 +32,7 @@ pub(crate) fn choice(
 ) -> Html {
     let onchange = {
         let (state, node) = (state.clone(), node.clone());
-        Callback::from(move |_: Event| state.set(select(&node)))
+        Callback::from(move |_: Event| state.set(select_value(&node)))
     };
     html! {
         <select ref={node.clone()} data-testid={testid} {onchange}>
@@ -213,15 +201,15 @@ pub fn producers_section(props: &Props) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (name, workload, client, rate, keys, shape) = &refs;
-            let rate = input(rate).parse::<f64>().unwrap_or(100.0);
+            let rate = input_value(rate).parse::<f64>().unwrap_or(100.0);
             let req = start_request(
                 &stream,
-                &input(name),
-                &select(workload),
-                &select(client),
+                &input_value(name),
+                &select_value(workload),
+                &select_value(client),
                 rate,
-                &select(keys),
-                &select(shape),
+                &select_value(keys),
+                &select_value(shape),
             );
             let out = h.0.borrow_mut().call("playground", "StartProducer", req);
             error.set(

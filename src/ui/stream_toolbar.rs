@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::engine::kinesis::shard::shard_id;
 use crate::ui::playground::Handle;
+use crate::ui::playground::{call_reported, run_reported};
 
 /// Properties of [`StreamToolbar`].
 #[derive(Properties, PartialEq)]
@@ -17,23 +18,6 @@ pub struct Props {
     pub version: u64,
     /// Called after a change.
     pub on_change: Callback<()>,
-}
-
-fn run(
-    h: &Handle,
-    cb: &Callback<()>,
-    error: &UseStateHandle<Option<String>>,
-    action: &str,
-    req: serde_json::Value,
-) -> bool {
-    let out = h.0.borrow_mut().call("kinesis", action, req);
-    let ok = out.is_ok();
-    error.set(
-        out.err()
-            .map(|e| format!("{action}: {}: {}", e.kind.as_str(), e.message)),
-    );
-    cb.emit(());
-    ok
 }
 
 /// The stream toolbar.
@@ -97,7 +81,7 @@ pub fn stream_toolbar(props: &Props) -> Html {
         Callback::from(move |_| {
             if let Some((shard, key)) = split {
                 let req = json!({ "StreamName": current, "ShardToSplit": shard_id(shard), "NewStartingHashKey": key.to_string() });
-                if run(&h, &cb, &error, "SplitShard", req) {
+                if call_reported(&h, &cb, &error, "kinesis", "SplitShard", req) {
                     h.0.borrow_mut().split_point = None;
                 }
             }
@@ -110,7 +94,7 @@ pub fn stream_toolbar(props: &Props) -> Html {
             if let [a, b] = picks[..] {
                 let (lo, hi) = (a.min(b), a.max(b));
                 let req = json!({ "StreamName": current, "ShardToMerge": shard_id(lo), "AdjacentShardToMerge": shard_id(hi) });
-                if run(&h, &cb, &error, "MergeShards", req) {
+                if call_reported(&h, &cb, &error, "kinesis", "MergeShards", req) {
                     h.0.borrow_mut().merge_pick.clear();
                 }
             }
@@ -125,7 +109,7 @@ pub fn stream_toolbar(props: &Props) -> Html {
                 .and_then(|i| i.value().parse().ok())
                 .unwrap_or(0);
             let req = json!({ "StreamName": current, "TargetShardCount": n, "ScalingType": "UNIFORM_SCALING" });
-            run(&h, &cb, &error, "UpdateShardCount", req);
+            run_reported(&h, &cb, &error, "kinesis", "UpdateShardCount", req);
         })
     };
     let do_retention = {
@@ -142,10 +126,11 @@ pub fn stream_toolbar(props: &Props) -> Html {
             } else {
                 "DecreaseStreamRetentionPeriod"
             };
-            run(
+            run_reported(
                 &h,
                 &cb,
                 &error,
+                "kinesis",
                 action,
                 json!({ "StreamName": current, "RetentionPeriodHours": n }),
             );
@@ -155,10 +140,11 @@ pub fn stream_toolbar(props: &Props) -> Html {
         let (h, cb, error) = (h.clone(), cb.clone(), error.clone());
         let current = current.clone();
         Callback::from(move |_| {
-            run(
+            run_reported(
                 &h,
                 &cb,
                 &error,
+                "kinesis",
                 "DeleteStream",
                 json!({ "StreamName": current, "EnforceConsumerDeletion": true }),
             );
@@ -191,7 +177,7 @@ pub fn stream_toolbar(props: &Props) -> Html {
             } else {
                 json!({ "StreamName": name, "ShardCount": count })
             };
-            if run(&h, &cb, &error, "CreateStream", req) {
+            if call_reported(&h, &cb, &error, "kinesis", "CreateStream", req) {
                 let mut pg = h.0.borrow_mut();
                 pg.stream = name;
                 pg.merge_pick.clear();
