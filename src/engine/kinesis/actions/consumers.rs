@@ -12,19 +12,16 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::engine::api::error::{ApiError, ErrorKind};
-use crate::engine::api::request::{missing, Request};
+use crate::engine::api::request::Request;
 use crate::engine::kinesis::consumer::{
-    consumer_arn, parse_consumer_arn, subscription_id, Consumer, ConsumerStatus, EfoEvent,
-    EndReason, CONSUMER_CREATE_DELAY_MS, CONSUMER_DELETE_DELAY_MS, DEREGISTER_CALLS_PER_S,
+    consumer_arn, parse_consumer_arn, Consumer, ConsumerStatus, EfoEvent, EndReason,
+    CONSUMER_CREATE_DELAY_MS, CONSUMER_DELETE_DELAY_MS, DEREGISTER_CALLS_PER_S,
     DESCRIBE_CONSUMER_CALLS_PER_S, LIST_CONSUMERS_CALLS_PER_S, LIST_CONSUMERS_DEFAULT_RESULTS,
     LIST_CONSUMERS_MAX_RESULTS, MAX_CONSUMERS_CREATING, MAX_CONSUMERS_PER_STREAM,
-    REGISTER_CALLS_PER_S, RESUBSCRIBE_GUARD_MS, SUBSCRIBE_CALLS_PER_S, SUBSCRIPTION_TTL_MS,
+    REGISTER_CALLS_PER_S,
 };
 use crate::engine::kinesis::limits::MAX_TAGS_PER_STREAM;
 use crate::engine::kinesis::names::{stream_name_from_arn, validate_stream_name};
-use crate::engine::kinesis::sequence_number::is_sequence_number_pattern;
-use crate::engine::kinesis::shard::parse_shard_id;
-use crate::engine::kinesis::starting_position::{Members, StartingPosition};
 use crate::engine::kinesis::throughput::RollingCalls;
 use crate::engine::kinesis::{Kinesis, ACCOUNT_ID};
 use crate::engine::time::{unix_ms_to_aws_timestamp, VirtualMs};
@@ -64,7 +61,7 @@ fn check_arn_len(arn: &str, member: &str) -> Result<(), ApiError> {
 }
 
 /// A `ConsumerARN` member, checked against the KDS-API pattern.
-fn consumer_arn_member<'a>(req: &Request<'a>) -> Result<Option<&'a str>, ApiError> {
+pub(crate) fn consumer_arn_member<'a>(req: &Request<'a>) -> Result<Option<&'a str>, ApiError> {
     let Some(arn) = req.opt_str("ConsumerARN")? else {
         return Ok(None);
     };
@@ -113,7 +110,7 @@ fn target<'a>(req: &Request<'a>) -> Result<Target<'a>, ApiError> {
     }
 }
 
-fn consumer_not_found(what: &str) -> ApiError {
+pub(crate) fn consumer_not_found(what: &str) -> ApiError {
     ApiError::not_found(format!(
         "Consumer {what} under account {ACCOUNT_ID} not found."
     ))
@@ -378,143 +375,4 @@ fn decode_token(token: &str, stream: &str, now: VirtualMs) -> Result<String, Api
         ));
     }
     Ok((*last).to_string())
-}
-
-/// How SubscribeToShard names the starting-position members.
-const SUBSCRIBE_TO_SHARD: Members = Members {
-    action: "SubscribeToShard",
-    kind: "StartingPosition.Type",
-    kind_path: "startingPosition.type",
-    sequence: "StartingPosition.SequenceNumber",
-    timestamp: "StartingPosition.Timestamp",
-};
-
-fn starting_position<'a>(req: &Request<'a>) -> Result<StartingPosition<'a>, ApiError> {
-    let sp = req
-        .opt_struct("StartingPosition")?
-        .ok_or_else(|| missing("StartingPosition"))?;
-    sp.deny_unknown(&["Type", "SequenceNumber", "Timestamp"])?;
-    let kind = sp.opt_str("Type")?.ok_or_else(|| {
-        ApiError::validation("null", "startingPosition.type", "Member must not be null")
-    })?;
-    let seq = sp.opt_str("SequenceNumber")?;
-    if let Some(s) = seq {
-        if !is_sequence_number_pattern(s) {
-            return Err(ApiError::validation(
-                s,
-                "startingPosition.sequenceNumber",
-                "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
-            ));
-        }
-    }
-    let ts = match sp.raw("Timestamp") {
-        None => None,
-        Some(v) => Some(v.as_f64().ok_or_else(|| {
-            ApiError::serialization("member 'Timestamp' must be a number (epoch seconds)")
-        })?),
-    };
-    StartingPosition::parse(kind, seq, ts, &SUBSCRIBE_TO_SHARD)
-}
-
-fn shard_not_found(stream: &str, shard: &str) -> ApiError {
-    ApiError::not_found(format!(
-        "Shard {shard} in stream {stream} under account {ACCOUNT_ID} does not exist"
-    ))
-}
-
-/// SubscribeToShard (§1.13): see the module docs for what it returns instead of an event stream.
-pub fn subscribe_to_shard(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
-    req.deny_unknown(&["ConsumerARN", "ShardId", "StartingPosition"])?;
-    let arn = consumer_arn_member(&req)?.ok_or_else(|| missing("ConsumerARN"))?;
-    let shard_str = req.str("ShardId")?;
-    validate_stream_name(shard_str, "shardId")?; // same 1-128 `[a-zA-Z0-9_.-]+` rule
-    let start = starting_position(&req)?;
-    let now = world.now();
-    let epoch = world.epoch();
-    let consumer = world
-        .kinesis
-        .efo
-        .consumer_by_arn(arn)
-        .cloned()
-        .ok_or_else(|| consumer_not_found(arn))?;
-    if consumer.status != ConsumerStatus::Active {
-        return Err(ApiError::in_use(format!(
-            "Consumer {arn} under account {ACCOUNT_ID} is {}; SubscribeToShard needs an ACTIVE consumer (§1.13).",
-            consumer.status.as_str()
-        )));
-    }
-    let stream_name = consumer.stream.as_str();
-    let (shard_index, position) = {
-        let stream = world
-            .kinesis
-            .stream(stream_name)
-            .filter(|s| s.created_ms() == consumer.stream_created_ms)
-            .ok_or_else(|| Kinesis::stream_not_found(stream_name))?;
-        let index =
-            parse_shard_id(shard_str).ok_or_else(|| shard_not_found(stream_name, shard_str))?;
-        let shard = stream
-            .shard(index)
-            .ok_or_else(|| shard_not_found(stream_name, shard_str))?;
-        let position = start.resolve(
-            shard,
-            stream_name,
-            stream.created_unix_s(),
-            now,
-            epoch,
-            &SUBSCRIBE_TO_SHARD,
-        )?;
-        (index, position)
-    };
-    let shard_id = crate::engine::kinesis::shard::shard_id(shard_index);
-    let (channel, ch) = world
-        .kinesis
-        .efo
-        .channel_mut_or_new(&consumer, shard_index, now);
-    // §1.13: one call per second per consumer per shard, then the 5-s rule.
-    let refusal = if !ch.calls.try_call(now, SUBSCRIBE_CALLS_PER_S) {
-        Some(ApiError::new(
-            ErrorKind::LimitExceededException,
-            format!(
-                "Rate exceeded for consumer {arn} and shard {shard_id}: at most {SUBSCRIBE_CALLS_PER_S} SubscribeToShard call per second (§1.13)."
-            ),
-        ))
-    } else if ch
-        .last_success_ms
-        .is_some_and(|t| now < t + RESUBSCRIBE_GUARD_MS)
-    {
-        Some(ApiError::in_use(format!(
-            "Another subscription of consumer {arn} to shard {shard_id} started less than 5 seconds ago; a new SubscribeToShard takes over only 5 s after the last successful call (§1.13)."
-        )))
-    } else {
-        None
-    };
-    if let Some(e) = refusal {
-        world
-            .kinesis
-            .metrics
-            .shard_second(stream_name, shard_index, now)
-            .subscribe_rate_exceeded += 1;
-        return Err(e);
-    }
-    let Some((sub, first_delivery)) = world.kinesis.efo.start_subscription(channel, position, now)
-    else {
-        return Err(ApiError::new(
-            ErrorKind::InternalFailureException,
-            "subscription channel vanished",
-        ));
-    };
-    world.schedule(now, first_delivery);
-    world
-        .kinesis
-        .metrics
-        .shard_second(stream_name, shard_index, now)
-        .subscribe_success += 1;
-    Ok(json!({
-        "Subscription": {
-            "SubscriptionId": subscription_id(sub),
-            "ConsumerARN": arn,
-            "ShardId": shard_id,
-            "ExpiresAt": unix_ms_to_aws_timestamp(epoch.to_unix_ms(now + SUBSCRIPTION_TTL_MS)),
-        }
-    }))
 }

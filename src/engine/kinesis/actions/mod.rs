@@ -7,6 +7,7 @@ pub mod put;
 pub mod put_records;
 pub mod reshard;
 pub mod retention;
+pub mod subscribe;
 pub mod tags;
 
 use serde_json::Value;
@@ -72,7 +73,7 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "DeregisterStreamConsumer" => consumers::deregister_stream_consumer(world, req),
         "DescribeStreamConsumer" => consumers::describe_stream_consumer(world, req),
         "ListStreamConsumers" => consumers::list_stream_consumers(world, req),
-        "SubscribeToShard" => consumers::subscribe_to_shard(world, req),
+        "SubscribeToShard" => subscribe::subscribe_to_shard(world, req),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
             format!(
