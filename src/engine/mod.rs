@@ -33,6 +33,7 @@ pub mod cloudwatch;
 pub mod console;
 pub mod digest;
 pub mod faults;
+pub mod firehose;
 pub mod kinesis;
 pub mod rng;
 pub mod scenario;

@@ -1,0 +1,1 @@
+//! JSON → Apache Parquet record format conversion (semantics.md §4.5).

@@ -1,0 +1,1 @@
+//! The sandboxed transform language and built-in record transforms (semantics.md §4.3).
