@@ -1,1 +1,0 @@
-//! GZIP, ZIP, Snappy and Hadoop-Snappy compression of delivered objects (semantics.md §4.5).
