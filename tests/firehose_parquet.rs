@@ -226,6 +226,11 @@ fn hive_timestamps_default_and_formats() {
     assert_eq!(one(&s, &fmts, r#"{"ts":1767225600}"#)[0], ms(1_767_225_600));
     assert_eq!(one(&s, &fmts, r#"{"ts":"01/01/2026 10:00:00.250"}"#)[0], ms(JAN1_2026_MS + 36_000_250));
     assert_eq!(one(&s, &fmts, r#"{"ts":"2026-01-01T10:00:00+0100"}"#)[0], ms(JAN1_2026_MS + 32_400_000));
+    // Absurd patterns and values fail instead of overflowing.
+    let long = hive(&["yyyyyyyyyyyyyyyyyyyyyyyy"]);
+    assert!(deserialize(&s, &long, br#"{"ts":"999999999999999999999999"}"#).is_err());
+    let wide = hive(&["yyyyyyyyyy"]);
+    assert!(deserialize(&s, &wide, br#"{"ts":"9999999999"}"#).is_err());
     // The default still applies after the formats.
     assert_eq!(one(&s, &fmts, r#"{"ts":"2026-01-01 00:00:00"}"#)[0], ms(JAN1_2026_MS));
 }

@@ -66,7 +66,8 @@ impl Default for Fields {
 impl Fields {
     /// Validates the fields and returns epoch milliseconds.
     fn to_millis(self) -> Option<i64> {
-        if !(1..=12).contains(&self.month)
+        if !(-9999..=9999).contains(&self.year)
+            || !(1..=12).contains(&self.month)
             || self.day == 0
             || self.day > days_in_month(self.year, self.month)
             || self.hour > 23
@@ -106,14 +107,15 @@ impl Cur<'_> {
             false
         }
     }
-    /// Between `min` and `max` ASCII digits: their value and how many were read.
+    /// Between `min` and `max` ASCII digits: their value and how many were read (`None` on
+    /// too few digits or i64 overflow).
     fn digits(&mut self, min: usize, max: usize) -> Option<(i64, usize)> {
         let mut v: i64 = 0;
         let mut n = 0;
         while n < max {
             match self.peek() {
                 Some(c @ b'0'..=b'9') => {
-                    v = v * 10 + i64::from(c - b'0');
+                    v = v.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
                     n += 1;
                     self.i += 1;
                 }
