@@ -14,12 +14,17 @@ use kinesis_playground::engine::firehose::parquet::{
 use serde_json::json;
 
 fn schema(cols: &[(&str, &str)]) -> TableSchema {
-    let v: Vec<_> = cols.iter().map(|(n, t)| json!({"Name": n, "Type": t})).collect();
+    let v: Vec<_> = cols
+        .iter()
+        .map(|(n, t)| json!({"Name": n, "Type": t}))
+        .collect();
     TableSchema::from_glue_columns(&json!(v)).expect("valid schema")
 }
 
 fn hive(formats: &[&str]) -> Deserializer {
-    Deserializer::Hive { timestamp_formats: formats.iter().map(|s| s.to_string()).collect() }
+    Deserializer::Hive {
+        timestamp_formats: formats.iter().map(|s| s.to_string()).collect(),
+    }
 }
 
 fn one(schema: &TableSchema, de: &Deserializer, record: &str) -> Vec<Cell> {
@@ -43,7 +48,9 @@ fn hive_types_parse_case_insensitively() {
         assert_eq!(parse_hive_type(t.as_str()), Ok(t));
     }
     assert!(parse_hive_type("varchar").is_err());
-    assert!(parse_hive_type("array<string>").unwrap_err().contains("complex"));
+    assert!(parse_hive_type("array<string>")
+        .unwrap_err()
+        .contains("complex"));
     assert!(parse_hive_type("decimal(10,2)").is_err());
     assert!(parse_hive_type("blob").unwrap_err().contains("unknown"));
 }
@@ -56,7 +63,9 @@ fn glue_columns_lowercase_and_reject_bad_input() {
     assert_eq!(s.columns[1].hive_type, HiveType::String);
     assert_eq!(TableSchema::from_glue_columns(&s.to_glue_columns()), Ok(s));
     let dup = json!([{"Name":"a","Type":"int"},{"Name":"A","Type":"string"}]);
-    assert!(TableSchema::from_glue_columns(&dup).unwrap_err().contains("duplicate"));
+    assert!(TableSchema::from_glue_columns(&dup)
+        .unwrap_err()
+        .contains("duplicate"));
     assert!(TableSchema::from_glue_columns(&json!([{"Name":" ","Type":"int"}])).is_err());
     assert!(TableSchema::from_glue_columns(&json!([{"Name":"a"}])).is_err());
     assert!(TableSchema::from_glue_columns(&json!([])).is_err());
@@ -67,7 +76,10 @@ fn glue_columns_lowercase_and_reject_bad_input() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn deserializer_from_aws_shapes() {
-    assert_eq!(Deserializer::from_aws(&json!({})), Ok(Deserializer::default()));
+    assert_eq!(
+        Deserializer::from_aws(&json!({})),
+        Ok(Deserializer::default())
+    );
     let openx = Deserializer::from_aws(&json!({"Deserializer": {"OpenXJsonSerDe": {
         "CaseInsensitive": false,
         "ConvertDotsInJsonKeysToUnderscores": true,
@@ -101,7 +113,10 @@ fn deserializer_from_aws_shapes() {
     )
     .is_err());
     assert_eq!(ParquetCompression::default(), ParquetCompression::Snappy);
-    assert_eq!(ParquetCompression::parse("gzip"), Ok(ParquetCompression::Gzip));
+    assert_eq!(
+        ParquetCompression::parse("gzip"),
+        Ok(ParquetCompression::Gzip)
+    );
     assert_eq!("UNCOMPRESSED".parse(), Ok(ParquetCompression::Uncompressed));
     assert!(ParquetCompression::parse("ZSTD").is_err());
 }
@@ -113,8 +128,19 @@ fn openx_matches_keys_case_insensitively_and_ignores_extras() {
     let de = Deserializer::default();
     let row = one(&s, &de, r#"{"ID": 7, "Name": "a", "extra": [1,2]}"#);
     assert_eq!(row, vec![Cell::I32(7), Cell::Str("a".into()), Cell::Null]);
-    let row = one(&s, &de, r#"{"id": null, "name": {"x": [1, true]}, "gone": 1.5}"#);
-    assert_eq!(row, vec![Cell::Null, Cell::Str(r#"{"x":[1,true]}"#.into()), Cell::F64(1.5)]);
+    let row = one(
+        &s,
+        &de,
+        r#"{"id": null, "name": {"x": [1, true]}, "gone": 1.5}"#,
+    );
+    assert_eq!(
+        row,
+        vec![
+            Cell::Null,
+            Cell::Str(r#"{"x":[1,true]}"#.into()),
+            Cell::F64(1.5)
+        ]
+    );
     let strict = Deserializer::OpenX {
         case_insensitive: false,
         convert_dots_in_json_keys_to_underscores: false,
@@ -123,7 +149,10 @@ fn openx_matches_keys_case_insensitively_and_ignores_extras() {
     assert_eq!(one(&s, &strict, r#"{"ID": 7, "id": 8}"#)[0], Cell::I32(8));
     assert_eq!(one(&s, &strict, r#"{"ID": 7}"#)[0], Cell::Null);
     // Hive JSON SerDe also matches case-insensitively; numbers into string columns become text.
-    assert_eq!(one(&s, &hive(&[]), r#"{"NAME": 12.5}"#)[1], Cell::Str("12.5".into()));
+    assert_eq!(
+        one(&s, &hive(&[]), r#"{"NAME": 12.5}"#)[1],
+        Cell::Str("12.5".into())
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -137,7 +166,11 @@ fn openx_column_mappings_and_dots() {
         convert_dots_in_json_keys_to_underscores: true,
         column_to_json_key_mappings: m,
     };
-    let row = one(&s, &de, r#"{"Timestamp": "2026-01-01T00:00:00Z", "user.id": 9, "ts": 5}"#);
+    let row = one(
+        &s,
+        &de,
+        r#"{"Timestamp": "2026-01-01T00:00:00Z", "user.id": 9, "ts": 5}"#,
+    );
     assert_eq!(row, vec![Cell::TimestampMillis(JAN1_2026_MS), Cell::I64(9)]);
     // Without the dot conversion "user.id" does not feed user_id.
     let row = one(&s, &Deserializer::default(), r#"{"user.id": 9}"#);
@@ -189,12 +222,30 @@ fn openx_timestamps_iso_and_epoch() {
     let de = Deserializer::default();
     let ts = |v: &str| one(&s, &de, &format!(r#"{{"ts": {v}}}"#))[0].clone();
     let ms = Cell::TimestampMillis;
-    assert_eq!(ts(r#""2026-01-01T10:00:00Z""#), ms(JAN1_2026_MS + 36_000_000));
-    assert_eq!(ts(r#""2026-01-01 10:00:00""#), ms(JAN1_2026_MS + 36_000_000));
-    assert_eq!(ts(r#""2026-1-1 10:00:00.5""#), ms(JAN1_2026_MS + 36_000_500));
-    assert_eq!(ts(r#""2026-01-01T10:00:00.123456789Z""#), ms(JAN1_2026_MS + 36_000_123));
-    assert_eq!(ts(r#""2026-01-01T10:00:00+02:00""#), ms(JAN1_2026_MS + 28_800_000));
-    assert_eq!(ts(r#""2026-01-01T10:00:00-0130""#), ms(JAN1_2026_MS + 41_400_000));
+    assert_eq!(
+        ts(r#""2026-01-01T10:00:00Z""#),
+        ms(JAN1_2026_MS + 36_000_000)
+    );
+    assert_eq!(
+        ts(r#""2026-01-01 10:00:00""#),
+        ms(JAN1_2026_MS + 36_000_000)
+    );
+    assert_eq!(
+        ts(r#""2026-1-1 10:00:00.5""#),
+        ms(JAN1_2026_MS + 36_000_500)
+    );
+    assert_eq!(
+        ts(r#""2026-01-01T10:00:00.123456789Z""#),
+        ms(JAN1_2026_MS + 36_000_123)
+    );
+    assert_eq!(
+        ts(r#""2026-01-01T10:00:00+02:00""#),
+        ms(JAN1_2026_MS + 28_800_000)
+    );
+    assert_eq!(
+        ts(r#""2026-01-01T10:00:00-0130""#),
+        ms(JAN1_2026_MS + 41_400_000)
+    );
     assert_eq!(ts(r#""2026-01-01T10:00Z""#), ms(JAN1_2026_MS + 36_000_000));
     assert_eq!(ts(r#""2026-01-01""#), ms(JAN1_2026_MS));
     // Epoch: below 10^11 seconds, otherwise milliseconds; fractions are seconds.
@@ -204,7 +255,13 @@ fn openx_timestamps_iso_and_epoch() {
     assert_eq!(ts("1767225600.25"), ms(JAN1_2026_MS + 250));
     assert_eq!(ts("-1"), ms(-1000));
     assert_eq!(ts(r#""1969-12-31T23:59:59.999Z""#), ms(-1));
-    for bad in [r#""2026-02-30T00:00:00Z""#, r#""yesterday""#, r#""2026-01-01T25:00:00""#, "true", "[1]"] {
+    for bad in [
+        r#""2026-02-30T00:00:00Z""#,
+        r#""yesterday""#,
+        r#""2026-01-01T25:00:00""#,
+        "true",
+        "[1]",
+    ] {
         let err = deserialize(&s, &de, format!(r#"{{"ts": {bad}}}"#).as_bytes()).unwrap_err();
         assert!(err.contains("\"ts\""), "{err}");
     }
@@ -216,29 +273,61 @@ fn hive_timestamps_default_and_formats() {
     let s = schema(&[("ts", "timestamp")]);
     let ms = Cell::TimestampMillis;
     let plain = hive(&[]);
-    assert_eq!(one(&s, &plain, r#"{"ts":"2026-01-01 10:00:00"}"#)[0], ms(JAN1_2026_MS + 36_000_000));
-    assert_eq!(one(&s, &plain, r#"{"ts":"2026-01-01 10:00:00.007"}"#)[0], ms(JAN1_2026_MS + 36_000_007));
+    assert_eq!(
+        one(&s, &plain, r#"{"ts":"2026-01-01 10:00:00"}"#)[0],
+        ms(JAN1_2026_MS + 36_000_000)
+    );
+    assert_eq!(
+        one(&s, &plain, r#"{"ts":"2026-01-01 10:00:00.007"}"#)[0],
+        ms(JAN1_2026_MS + 36_000_007)
+    );
     // java.sql.Timestamp.valueOf: no 'T', no zone, no bare date, no epoch numbers.
-    for bad in ["\"2026-01-01T10:00:00\"", "\"2026-01-01 10:00:00Z\"", "\"2026-01-01\"", "1767225600"] {
-        assert!(deserialize(&s, &plain, format!(r#"{{"ts":{bad}}}"#).as_bytes()).is_err(), "{bad}");
+    for bad in [
+        "\"2026-01-01T10:00:00\"",
+        "\"2026-01-01 10:00:00Z\"",
+        "\"2026-01-01\"",
+        "1767225600",
+    ] {
+        assert!(
+            deserialize(&s, &plain, format!(r#"{{"ts":{bad}}}"#).as_bytes()).is_err(),
+            "{bad}"
+        );
     }
-    let fmts = hive(&["millis", "dd/MM/yyyy HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ssZ"]);
+    let fmts = hive(&[
+        "millis",
+        "dd/MM/yyyy HH:mm:ss.SSS",
+        "yyyy-MM-dd'T'HH:mm:ssZ",
+    ]);
     assert_eq!(one(&s, &fmts, r#"{"ts":1767225600}"#)[0], ms(1_767_225_600));
-    assert_eq!(one(&s, &fmts, r#"{"ts":"01/01/2026 10:00:00.250"}"#)[0], ms(JAN1_2026_MS + 36_000_250));
-    assert_eq!(one(&s, &fmts, r#"{"ts":"2026-01-01T10:00:00+0100"}"#)[0], ms(JAN1_2026_MS + 32_400_000));
+    assert_eq!(
+        one(&s, &fmts, r#"{"ts":"01/01/2026 10:00:00.250"}"#)[0],
+        ms(JAN1_2026_MS + 36_000_250)
+    );
+    assert_eq!(
+        one(&s, &fmts, r#"{"ts":"2026-01-01T10:00:00+0100"}"#)[0],
+        ms(JAN1_2026_MS + 32_400_000)
+    );
     // Absurd patterns and values fail instead of overflowing.
     let long = hive(&["yyyyyyyyyyyyyyyyyyyyyyyy"]);
     assert!(deserialize(&s, &long, br#"{"ts":"999999999999999999999999"}"#).is_err());
     let wide = hive(&["yyyyyyyyyy"]);
     assert!(deserialize(&s, &wide, br#"{"ts":"9999999999"}"#).is_err());
     // The default still applies after the formats.
-    assert_eq!(one(&s, &fmts, r#"{"ts":"2026-01-01 00:00:00"}"#)[0], ms(JAN1_2026_MS));
+    assert_eq!(
+        one(&s, &fmts, r#"{"ts":"2026-01-01 00:00:00"}"#)[0],
+        ms(JAN1_2026_MS)
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn conversion_failures_name_the_column() {
-    let s = schema(&[("n", "int"), ("t", "tinyint"), ("ok", "boolean"), ("d", "date")]);
+    let s = schema(&[
+        ("n", "int"),
+        ("t", "tinyint"),
+        ("ok", "boolean"),
+        ("d", "date"),
+    ]);
     let de = Deserializer::default();
     let fail = |r: &str| deserialize(&s, &de, r.as_bytes()).unwrap_err();
     let e = fail(r#"{"n":"abc"}"#);
@@ -260,10 +349,19 @@ fn conversion_failures_name_the_column() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn concatenated_objects_become_rows() {
     let s = schema(&[("n", "int")]);
-    let rows = deserialize(&s, &Deserializer::default(), b"{\"n\":1}{\"n\":2}\n{\"N\":3}\n").unwrap();
+    let rows = deserialize(
+        &s,
+        &Deserializer::default(),
+        b"{\"n\":1}{\"n\":2}\n{\"N\":3}\n",
+    )
+    .unwrap();
     assert_eq!(
         rows,
-        vec![Row(vec![Cell::I32(1)]), Row(vec![Cell::I32(2)]), Row(vec![Cell::I32(3)])]
+        vec![
+            Row(vec![Cell::I32(1)]),
+            Row(vec![Cell::I32(2)]),
+            Row(vec![Cell::I32(3)])
+        ]
     );
 }
 
@@ -285,13 +383,21 @@ fn civil_date_arithmetic_round_trips() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn writer_is_deterministic_and_framed() {
     let s = schema(&[("a", "string"), ("b", "int")]);
-    let rows = vec![Row(vec![Cell::Str("x".into()), Cell::Null]), Row(vec![Cell::Null, Cell::I32(1)])];
-    for c in [ParquetCompression::Uncompressed, ParquetCompression::Snappy, ParquetCompression::Gzip] {
+    let rows = vec![
+        Row(vec![Cell::Str("x".into()), Cell::Null]),
+        Row(vec![Cell::Null, Cell::I32(1)]),
+    ];
+    for c in [
+        ParquetCompression::Uncompressed,
+        ParquetCompression::Snappy,
+        ParquetCompression::Gzip,
+    ] {
         let f = write_parquet(&s, &rows, c);
         assert_eq!(f, write_parquet(&s, &rows, c));
         assert_eq!(&f[..4], b"PAR1");
         assert_eq!(&f[f.len() - 4..], b"PAR1");
-        let footer_len = u32::from_le_bytes(f[f.len() - 8..f.len() - 4].try_into().unwrap()) as usize;
+        let footer_len =
+            u32::from_le_bytes(f[f.len() - 8..f.len() - 4].try_into().unwrap()) as usize;
         assert!(footer_len + 12 <= f.len());
     }
     // Mismatched cells and short rows never panic (written as nulls).
@@ -345,7 +451,13 @@ mod read_back {
         reader
             .get_row_iter(None)
             .unwrap()
-            .map(|r| Row(r.unwrap().get_column_iter().map(|(_, f)| to_cell(f)).collect()))
+            .map(|r| {
+                Row(r
+                    .unwrap()
+                    .get_column_iter()
+                    .map(|(_, f)| to_cell(f))
+                    .collect())
+            })
             .collect()
     }
 
@@ -378,7 +490,10 @@ mod read_back {
                     c(8, Cell::F64(f64::from(k) / 3.0)),
                     c(9, Cell::F32(k as f32 * -0.5)),
                     c(2, Cell::Bool(k % 3 == 1)),
-                    c(11, Cell::TimestampMillis(JAN1_2026_MS + i64::from(k) * 1001)),
+                    c(
+                        11,
+                        Cell::TimestampMillis(JAN1_2026_MS + i64::from(k) * 1001),
+                    ),
                     c(13, Cell::Date(20_454 - k)),
                 ])
             })
@@ -389,7 +504,11 @@ mod read_back {
     fn every_type_with_nulls_round_trips_in_all_compressions() {
         let s = all_types();
         let rows = sample_rows();
-        for c in [ParquetCompression::Uncompressed, ParquetCompression::Snappy, ParquetCompression::Gzip] {
+        for c in [
+            ParquetCompression::Uncompressed,
+            ParquetCompression::Snappy,
+            ParquetCompression::Gzip,
+        ] {
             let bytes = write_parquet(&s, &rows, c);
             assert_eq!(read_rows(&bytes), rows, "{c:?}");
             let reader = open(&bytes);
@@ -453,7 +572,9 @@ mod read_back {
             other => panic!("{other:?}"),
         }
         match rg.column(0).statistics().unwrap() {
-            Statistics::ByteArray(v) => assert_eq!(v.min_opt().unwrap().as_utf8().unwrap(), "row-1-é"),
+            Statistics::ByteArray(v) => {
+                assert_eq!(v.min_opt().unwrap().as_utf8().unwrap(), "row-1-é")
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -464,13 +585,25 @@ mod read_back {
         let bytes = write_parquet(&s, &[], ParquetCompression::Snappy);
         let reader = open(&bytes);
         assert_eq!(reader.metadata().file_metadata().num_rows(), 0);
-        assert_eq!(reader.metadata().file_metadata().schema_descr().num_columns(), 10);
+        assert_eq!(
+            reader
+                .metadata()
+                .file_metadata()
+                .schema_descr()
+                .num_columns(),
+            10
+        );
         assert!(read_rows(&bytes).is_empty());
     }
 
     #[test]
     fn json_records_convert_end_to_end() {
-        let s = schema(&[("ts", "timestamp"), ("user", "string"), ("n", "int"), ("ok", "boolean")]);
+        let s = schema(&[
+            ("ts", "timestamp"),
+            ("user", "string"),
+            ("n", "int"),
+            ("ok", "boolean"),
+        ]);
         let de = Deserializer::default();
         let mut rows = Vec::new();
         for rec in [
@@ -489,7 +622,12 @@ mod read_back {
                     Cell::I32(1),
                     Cell::Bool(true)
                 ]),
-                Row(vec![Cell::TimestampMillis(JAN1_2026_MS + 123), Cell::Null, Cell::I32(2), Cell::Null]),
+                Row(vec![
+                    Cell::TimestampMillis(JAN1_2026_MS + 123),
+                    Cell::Null,
+                    Cell::I32(2),
+                    Cell::Null
+                ]),
                 Row(vec![Cell::Null, Cell::Null, Cell::I32(3), Cell::Null]),
             ]
         );

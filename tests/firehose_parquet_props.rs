@@ -66,30 +66,42 @@ fn cell_for(ty: HiveType) -> BoxedStrategy<Cell> {
         HiveType::SmallInt => any::<i16>().prop_map(|v| Cell::I32(i32::from(v))).boxed(),
         HiveType::Int => any::<i32>().prop_map(Cell::I32).boxed(),
         HiveType::BigInt => any::<i64>().prop_map(Cell::I64).boxed(),
-        HiveType::Float => any::<u32>().prop_map(|b| Cell::F32(f32::from_bits(b))).boxed(),
-        HiveType::Double => any::<u64>().prop_map(|b| Cell::F64(f64::from_bits(b))).boxed(),
+        HiveType::Float => any::<u32>()
+            .prop_map(|b| Cell::F32(f32::from_bits(b)))
+            .boxed(),
+        HiveType::Double => any::<u64>()
+            .prop_map(|b| Cell::F64(f64::from_bits(b)))
+            .boxed(),
         HiveType::Boolean => any::<bool>().prop_map(Cell::Bool).boxed(),
-        HiveType::Timestamp => {
-            (-10_000_000_000_000i64..10_000_000_000_000).prop_map(Cell::TimestampMillis).boxed()
-        }
+        HiveType::Timestamp => (-10_000_000_000_000i64..10_000_000_000_000)
+            .prop_map(Cell::TimestampMillis)
+            .boxed(),
         HiveType::Date => (-1_000_000i32..1_000_000).prop_map(Cell::Date).boxed(),
     };
     prop_oneof![1 => Just(Cell::Null), 3 => value].boxed()
 }
 
 fn schema_and_rows() -> impl Strategy<Value = (TableSchema, Vec<Row>)> {
-    proptest::collection::vec(proptest::sample::select(HiveType::ALL.to_vec()), 1..8)
-        .prop_flat_map(|types| {
+    proptest::collection::vec(proptest::sample::select(HiveType::ALL.to_vec()), 1..8).prop_flat_map(
+        |types| {
             let schema = TableSchema {
                 columns: types
                     .iter()
                     .enumerate()
-                    .map(|(i, t)| GlueColumn { name: format!("c{i}_{}", t.as_str()), hive_type: *t })
+                    .map(|(i, t)| GlueColumn {
+                        name: format!("c{i}_{}", t.as_str()),
+                        hive_type: *t,
+                    })
                     .collect(),
             };
-            let row = types.iter().map(|t| cell_for(*t)).collect::<Vec<_>>().prop_map(Row);
+            let row = types
+                .iter()
+                .map(|t| cell_for(*t))
+                .collect::<Vec<_>>()
+                .prop_map(Row);
             (Just(schema), proptest::collection::vec(row, 0..120))
-        })
+        },
+    )
 }
 
 fn compression() -> impl Strategy<Value = ParquetCompression> {
@@ -129,7 +141,10 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 
 /// JSON keys: often a column name (any case), sometimes random.
 fn key_name() -> BoxedStrategy<String> {
-    let names: Vec<String> = HiveType::ALL.iter().map(|t| t.as_str().to_string()).collect();
+    let names: Vec<String> = HiveType::ALL
+        .iter()
+        .map(|t| t.as_str().to_string())
+        .collect();
     prop_oneof![
         2 => (proptest::sample::select(names), any::<bool>())
             .prop_map(|(n, up)| if up { n.to_uppercase() } else { n }),
@@ -142,7 +157,10 @@ fn any_schema() -> TableSchema {
     TableSchema {
         columns: HiveType::ALL
             .iter()
-            .map(|t| GlueColumn { name: t.as_str().to_string(), hive_type: *t })
+            .map(|t| GlueColumn {
+                name: t.as_str().to_string(),
+                hive_type: *t,
+            })
             .collect(),
     }
 }
@@ -150,9 +168,15 @@ fn any_schema() -> TableSchema {
 fn deserializers() -> Vec<Deserializer> {
     vec![
         Deserializer::default(),
-        Deserializer::Hive { timestamp_formats: vec![] },
         Deserializer::Hive {
-            timestamp_formats: vec!["millis".into(), "yyyy-MM-dd'T'HH:mm:ss.SSSZ".into(), "d/M/y".into()],
+            timestamp_formats: vec![],
+        },
+        Deserializer::Hive {
+            timestamp_formats: vec![
+                "millis".into(),
+                "yyyy-MM-dd'T'HH:mm:ss.SSSZ".into(),
+                "d/M/y".into(),
+            ],
         },
     ]
 }

@@ -117,7 +117,9 @@ impl Deserializer {
                     }
                     Some(_) => return Err("TimestampFormats must be an array of strings".into()),
                 }
-                Ok(Deserializer::Hive { timestamp_formats: formats })
+                Ok(Deserializer::Hive {
+                    timestamp_formats: formats,
+                })
             }
         }
     }
@@ -152,9 +154,16 @@ pub struct Row(pub Vec<Cell>);
 
 /// Converts one Firehose record (bytes) into its rows (concatenated JSON objects allowed).
 /// `Err` is the conversion failure reason as a human sentence. Never panics.
-pub fn deserialize(schema: &TableSchema, de: &Deserializer, record: &[u8]) -> Result<Vec<Row>, String> {
+pub fn deserialize(
+    schema: &TableSchema,
+    de: &Deserializer,
+    record: &[u8],
+) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
-    for (n, value) in serde_json::Deserializer::from_slice(record).into_iter::<Value>().enumerate() {
+    for (n, value) in serde_json::Deserializer::from_slice(record)
+        .into_iter::<Value>()
+        .enumerate()
+    {
         let value = value.map_err(|e| format!("the record is not valid JSON: {e}"))?;
         let obj = match value {
             Value::Object(o) => o,
@@ -198,11 +207,19 @@ fn convert_object(
             case_insensitive,
             convert_dots_in_json_keys_to_underscores,
             column_to_json_key_mappings,
-        } => (*case_insensitive, *convert_dots_in_json_keys_to_underscores, Some(column_to_json_key_mappings)),
+        } => (
+            *case_insensitive,
+            *convert_dots_in_json_keys_to_underscores,
+            Some(column_to_json_key_mappings),
+        ),
         Deserializer::Hive { .. } => (true, false, None),
     };
     let norm = |k: &str| {
-        let k = if dots { k.replace('.', "_") } else { k.to_string() };
+        let k = if dots {
+            k.replace('.', "_")
+        } else {
+            k.to_string()
+        };
         if ci {
             k.to_lowercase()
         } else {
@@ -237,9 +254,15 @@ fn convert_value(v: &Value, ty: HiveType, de: &Deserializer) -> Result<Cell, Str
             Value::String(s) => s.clone(),
             other => other.to_string(),
         })),
-        HiveType::TinyInt => int_in(v, i64::from(i8::MIN), i64::from(i8::MAX)).map(|i| Cell::I32(i as i32)),
-        HiveType::SmallInt => int_in(v, i64::from(i16::MIN), i64::from(i16::MAX)).map(|i| Cell::I32(i as i32)),
-        HiveType::Int => int_in(v, i64::from(i32::MIN), i64::from(i32::MAX)).map(|i| Cell::I32(i as i32)),
+        HiveType::TinyInt => {
+            int_in(v, i64::from(i8::MIN), i64::from(i8::MAX)).map(|i| Cell::I32(i as i32))
+        }
+        HiveType::SmallInt => {
+            int_in(v, i64::from(i16::MIN), i64::from(i16::MAX)).map(|i| Cell::I32(i as i32))
+        }
+        HiveType::Int => {
+            int_in(v, i64::from(i32::MIN), i64::from(i32::MAX)).map(|i| Cell::I32(i as i32))
+        }
         HiveType::BigInt => int_in(v, i64::MIN, i64::MAX).map(Cell::I64),
         HiveType::Double => float(v).map(Cell::F64),
         HiveType::Float => float(v).map(|f| Cell::F32(f as f32)),
@@ -269,7 +292,9 @@ fn short(v: &Value) -> String {
 fn int_in(v: &Value, min: i64, max: i64) -> Result<i64, String> {
     let parsed: Option<i64> = match v {
         Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64().filter(|f| f.is_finite() && f.abs() < 9.2e18).map(|f| f.trunc() as i64)
+            n.as_f64()
+                .filter(|f| f.is_finite() && f.abs() < 9.2e18)
+                .map(|f| f.trunc() as i64)
         }),
         Value::String(s) => s.trim().parse::<i64>().ok(),
         _ => None,
@@ -294,10 +319,17 @@ fn float(v: &Value) -> Result<f64, String> {
 fn epoch_to_millis(text: &str) -> Option<i64> {
     let t = text.trim();
     if let Ok(i) = t.parse::<i64>() {
-        return if i.unsigned_abs() < 100_000_000_000 { Some(i * 1000) } else { Some(i) };
+        return if i.unsigned_abs() < 100_000_000_000 {
+            Some(i * 1000)
+        } else {
+            Some(i)
+        };
     }
     let f = t.parse::<f64>().ok().filter(|f| f.is_finite())?;
-    if !t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+    if !t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
         return None;
     }
     let ms = (f * 1000.0).floor();
@@ -311,7 +343,9 @@ fn timestamp(v: &Value, de: &Deserializer) -> Result<i64, String> {
         other => return Err(format!("cannot convert {} to a timestamp", short(other))),
     };
     let parsed = match de {
-        Deserializer::OpenX { .. } => epoch_to_millis(&text).or_else(|| time::parse_iso_like(&text)),
+        Deserializer::OpenX { .. } => {
+            epoch_to_millis(&text).or_else(|| time::parse_iso_like(&text))
+        }
         Deserializer::Hive { timestamp_formats } => timestamp_formats
             .iter()
             .find_map(|f| {
@@ -333,6 +367,10 @@ fn date(v: &Value) -> Result<i32, String> {
         Value::String(s) => time::parse_iso_like(s).map(|ms| ms.div_euclid(time::MS_PER_DAY)),
         _ => None,
     };
-    days.and_then(|d| i32::try_from(d).ok())
-        .ok_or_else(|| format!("cannot convert {} to a date (expected yyyy-MM-dd)", short(v)))
+    days.and_then(|d| i32::try_from(d).ok()).ok_or_else(|| {
+        format!(
+            "cannot convert {} to a date (expected yyyy-MM-dd)",
+            short(v)
+        )
+    })
 }

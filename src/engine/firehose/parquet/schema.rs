@@ -95,7 +95,9 @@ pub fn parse_hive_type(s: &str) -> Result<HiveType, String> {
                     return Ok(HiveType::String);
                 }
             }
-            return Err(format!("Hive type {s:?} needs a positive length, e.g. {prefix}(64)"));
+            return Err(format!(
+                "Hive type {s:?} needs a positive length, e.g. {prefix}(64)"
+            ));
         }
     }
     let base = t.split(['<', '(']).next().unwrap_or("").trim();
@@ -155,7 +157,9 @@ impl TableSchema {
             let hive_type =
                 parse_hive_type(ty).map_err(|e| format!("Glue column {name:?}: {e}"))?;
             if columns.iter().any(|c| c.name == name) {
-                return Err(format!("duplicate Glue column {name:?} (names are case-insensitive)"));
+                return Err(format!(
+                    "duplicate Glue column {name:?} (names are case-insensitive)"
+                ));
             }
             columns.push(GlueColumn { name, hive_type });
         }

@@ -59,7 +59,16 @@ struct Fields {
 
 impl Default for Fields {
     fn default() -> Fields {
-        Fields { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, millis: 0, offset_s: 0 }
+        Fields {
+            year: 1970,
+            month: 1,
+            day: 1,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            millis: 0,
+            offset_s: 0,
+        }
     }
 }
 
@@ -127,7 +136,11 @@ impl Cur<'_> {
     /// A fraction of 1..=9 digits, as milliseconds (truncated).
     fn fraction(&mut self, max: usize) -> Option<u32> {
         let (v, n) = self.digits(1, max)?;
-        let ms = if n >= 3 { v / 10i64.pow(n as u32 - 3) } else { v * 10i64.pow(3 - n as u32) };
+        let ms = if n >= 3 {
+            v / 10i64.pow(n as u32 - 3)
+        } else {
+            v * 10i64.pow(3 - n as u32)
+        };
         u32::try_from(ms).ok()
     }
     /// `Z`, `z`, `+HH`, `+HHMM` or `+HH:MM` (also `-`), as seconds east of UTC.
@@ -165,7 +178,10 @@ pub fn parse_hive_default(s: &str) -> Option<i64> {
 }
 
 fn parse_datetime(s: &str, openx: bool) -> Option<i64> {
-    let mut c = Cur { b: s.as_bytes(), i: 0 };
+    let mut c = Cur {
+        b: s.as_bytes(),
+        i: 0,
+    };
     let mut f = Fields::default();
     let sign = if c.eat(b'-') { -1 } else { 1 };
     f.year = sign * c.digits(4, 4)?.0;
@@ -218,7 +234,11 @@ pub fn validate_joda(pattern: &str) -> Result<(), String> {
                 match chars.next() {
                     Some('\'') => break,
                     Some(_) => {}
-                    None => return Err(format!("unterminated quote in timestamp format {pattern:?}")),
+                    None => {
+                        return Err(format!(
+                            "unterminated quote in timestamp format {pattern:?}"
+                        ))
+                    }
                 }
             }
         } else if ch.is_ascii_alphabetic() && !"yMdHmsSZ".contains(ch) {
@@ -235,7 +255,10 @@ pub fn validate_joda(pattern: &str) -> Result<(), String> {
 /// (1–4 for `y`); `S…` takes 1–9 fraction digits; `Z` takes `Z` or `±HH[:]MM`.
 pub fn parse_joda(s: &str, pattern: &str) -> Option<i64> {
     let p: Vec<char> = pattern.chars().collect();
-    let mut c = Cur { b: s.as_bytes(), i: 0 };
+    let mut c = Cur {
+        b: s.as_bytes(),
+        i: 0,
+    };
     let mut f = Fields::default();
     let mut k = 0;
     while k < p.len() {
@@ -269,7 +292,11 @@ pub fn parse_joda(s: &str, pattern: &str) -> Option<i64> {
             n += 1;
         }
         k += n;
-        let (min, max) = if n == 1 { (1, if ch == 'y' { 4 } else { 2 }) } else { (n, n) };
+        let (min, max) = if n == 1 {
+            (1, if ch == 'y' { 4 } else { 2 })
+        } else {
+            (n, n)
+        };
         match ch {
             'y' => f.year = c.digits(min, max)?.0,
             'M' => f.month = c.digits(min, max)?.0 as u32,

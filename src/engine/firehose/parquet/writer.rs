@@ -94,6 +94,9 @@ fn physical(ty: HiveType) -> i32 {
     }
 }
 
+/// PLAIN-encoded `(min, max)` statistics of a column chunk.
+type MinMax = Option<(Vec<u8>, Vec<u8>)>;
+
 /// One encoded column chunk before layout.
 struct Chunk {
     codec: i32,
@@ -101,7 +104,7 @@ struct Chunk {
     body: Vec<u8>,
     uncompressed_len: usize,
     null_count: i64,
-    min_max: Option<(Vec<u8>, Vec<u8>)>,
+    min_max: MinMax,
 }
 
 fn widen<T: PartialOrd + Copy>(mm: &mut Option<(T, T)>, v: T) {
@@ -112,7 +115,7 @@ fn widen<T: PartialOrd + Copy>(mm: &mut Option<(T, T)>, v: T) {
 }
 
 /// Definition levels, PLAIN values and min/max for one column.
-fn encode_values(ty: HiveType, rows: &[Row], col: usize) -> (Vec<u8>, Vec<u8>, Option<(Vec<u8>, Vec<u8>)>) {
+fn encode_values(ty: HiveType, rows: &[Row], col: usize) -> (Vec<u8>, Vec<u8>, MinMax) {
     let mut defs = Vec::with_capacity(rows.len());
     let mut plain = Vec::new();
     let mut mm_i32: Option<(i32, i32)> = None;
@@ -189,7 +192,10 @@ fn encode_values(ty: HiveType, rows: &[Row], col: usize) -> (Vec<u8>, Vec<u8>, O
             let lo = if lo == 0.0 { -0.0 } else { lo };
             let hi = if hi == 0.0 { 0.0 } else { hi };
             if ty == HiveType::Float {
-                ((lo as f32).to_le_bytes().to_vec(), (hi as f32).to_le_bytes().to_vec())
+                (
+                    (lo as f32).to_le_bytes().to_vec(),
+                    (hi as f32).to_le_bytes().to_vec(),
+                )
             } else {
                 (lo.to_le_bytes().to_vec(), hi.to_le_bytes().to_vec())
             }
@@ -244,7 +250,14 @@ fn encode_chunk(ty: HiveType, rows: &[Row], col: usize, compression: ParquetComp
     h.i32(4, ENCODING_RLE);
     h.stop();
     h.stop();
-    Chunk { codec, header: h.into_bytes(), body, uncompressed_len, null_count, min_max }
+    Chunk {
+        codec,
+        header: h.into_bytes(),
+        body,
+        uncompressed_len,
+        null_count,
+        min_max,
+    }
 }
 
 /// Writes one schema element for a column (type, OPTIONAL, name, converted and logical types).
@@ -296,7 +309,11 @@ fn schema_element(w: &mut CompactWriter, name: &str, ty: HiveType) {
 
 /// Serializes rows into one complete Parquet file (magic `PAR1`, one data page per column,
 /// footer). Deterministic: the same input gives the same bytes. Never panics.
-pub fn write_parquet(schema: &TableSchema, rows: &[Row], compression: ParquetCompression) -> Vec<u8> {
+pub fn write_parquet(
+    schema: &TableSchema,
+    rows: &[Row],
+    compression: ParquetCompression,
+) -> Vec<u8> {
     let mut out = b"PAR1".to_vec();
     // (chunk, data_page_offset)
     let mut placed: Vec<(Chunk, i64)> = Vec::new();
