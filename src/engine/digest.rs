@@ -82,6 +82,11 @@ pub fn world_digest(world: &World) -> String {
     if !world.consumer_apps.is_empty() {
         h.update(world.consumer_apps.digest_text());
     }
+    // Firehose delivery streams and S3 objects; hashed only when any exist.
+    if !world.firehose.streams.is_empty() || !world.s3.buckets().is_empty() {
+        h.update(crate::engine::firehose::digest_text(world));
+        h.update(world.s3.digest_text());
+    }
     let bytes = h.finalize();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

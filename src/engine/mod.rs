@@ -7,6 +7,7 @@
 //! - [`world`]: owns the clock, scheduler, RNG and every service; `World::advance_to` runs events.
 //! - [`kinesis`]: Kinesis Data Streams (streams, shards, hash keys, sequence numbers, actions).
 //! - [`apps`]: simulated applications (producers and their workloads).
+//! - [`firehose`]: Amazon Data Firehose; [`s3`]: the buckets it writes; [`glue`]: table schemas.
 //! - [`api`]: the one dispatcher, AWS-named errors, typed request reading, service `playground`.
 //! - [`console`]: the API console's language (boto3-style calls → dispatcher calls).
 //! - [`action_log`]: sessions = seed + timed dispatcher calls (JSON Lines), replay.
@@ -34,8 +35,10 @@ pub mod console;
 pub mod digest;
 pub mod faults;
 pub mod firehose;
+pub mod glue;
 pub mod kinesis;
 pub mod rng;
+pub mod s3;
 pub mod scenario;
 pub mod scheduler;
 pub mod time;

@@ -75,6 +75,8 @@ pub enum Event {
     /// A KCL worker's renewer, taker, poll or end of pause, or an application's shard sync
     /// (§2.1–§2.5; `apps::kcl`).
     Kcl(crate::engine::apps::kcl::KclEvent),
+    /// A Firehose delivery stream has work due (§4; `firehose::pipeline`).
+    Firehose(crate::engine::firehose::FirehoseEvent),
 }
 
 /// The simulated world.
@@ -96,6 +98,12 @@ pub struct World {
     pub kcl: crate::engine::apps::kcl::Kcl,
     /// SDK and enhanced fan-out consumer applications (`apps::consumer_apps`).
     pub consumer_apps: crate::engine::apps::consumer_apps::ConsumerApps,
+    /// Amazon Data Firehose delivery streams and transform functions (§4).
+    pub firehose: crate::engine::firehose::Firehose,
+    /// S3 buckets (Firehose destinations and backups).
+    pub s3: crate::engine::s3::S3,
+    /// The Glue Data Catalog (schemas for record format conversion).
+    pub glue: crate::engine::glue::Glue,
 }
 
 impl World {
@@ -112,6 +120,9 @@ impl World {
             faults: crate::engine::faults::Faults::default(),
             kcl: crate::engine::apps::kcl::Kcl::default(),
             consumer_apps: Default::default(),
+            firehose: Default::default(),
+            s3: Default::default(),
+            glue: Default::default(),
         }
     }
 
@@ -217,6 +228,7 @@ impl World {
             }
             Event::Efo(event) => crate::engine::kinesis::consumer::on_event(self, event),
             Event::Kcl(event) => crate::engine::apps::kcl::on_event(self, event),
+            Event::Firehose(event) => crate::engine::firehose::pipeline::on_event(self, event),
         }
         self.flush_efo_wakeups();
     }

@@ -7,6 +7,8 @@
 //! `wasm_bindgen_test_configure!(run_in_browser)` at its top.
 #![allow(dead_code)]
 
+pub mod firehose;
+
 use base64::Engine as _;
 use kinesis_playground::engine::action_log::Session;
 use kinesis_playground::engine::api::error::ApiError;

@@ -27,6 +27,26 @@ pub enum ErrorKind {
     UnknownOperationException,
     /// Internal failure of the (simulated) service.
     InternalFailureException,
+    /// Firehose: the Direct PUT quota of the delivery stream was exceeded (semantics.md §4.1).
+    ServiceUnavailableException,
+    /// Firehose: UpdateDestination with a stale version id.
+    ConcurrentModificationException,
+    /// S3: the bucket does not exist.
+    NoSuchBucket,
+    /// S3: the key does not exist.
+    NoSuchKey,
+    /// S3: CreateBucket of a bucket this account already owns.
+    BucketAlreadyOwnedByYou,
+    /// S3: the bucket name breaks the naming rules.
+    InvalidBucketName,
+    /// S3: DeleteBucket of a bucket with objects.
+    BucketNotEmpty,
+    /// Glue: the database or table does not exist.
+    EntityNotFoundException,
+    /// Glue: the database or table exists already.
+    AlreadyExistsException,
+    /// Glue: a parameter is not valid.
+    InvalidInputException,
 }
 
 impl ErrorKind {
@@ -46,6 +66,16 @@ impl ErrorKind {
             ErrorKind::ExpiredNextTokenException => "ExpiredNextTokenException",
             ErrorKind::UnknownOperationException => "UnknownOperationException",
             ErrorKind::InternalFailureException => "InternalFailureException",
+            ErrorKind::ServiceUnavailableException => "ServiceUnavailableException",
+            ErrorKind::ConcurrentModificationException => "ConcurrentModificationException",
+            ErrorKind::NoSuchBucket => "NoSuchBucket",
+            ErrorKind::NoSuchKey => "NoSuchKey",
+            ErrorKind::BucketAlreadyOwnedByYou => "BucketAlreadyOwnedByYou",
+            ErrorKind::InvalidBucketName => "InvalidBucketName",
+            ErrorKind::BucketNotEmpty => "BucketNotEmpty",
+            ErrorKind::EntityNotFoundException => "EntityNotFoundException",
+            ErrorKind::AlreadyExistsException => "AlreadyExistsException",
+            ErrorKind::InvalidInputException => "InvalidInputException",
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::engine::api::error::{ApiError, ErrorKind};
 use crate::engine::world::World;
 
 /// Service names the dispatcher knows.
-pub const SERVICES: &[&str] = &["kinesis", "cloudwatch", "playground"];
+pub const SERVICES: &[&str] = &["kinesis", "firehose", "s3", "glue", "cloudwatch", "playground"];
 
 /// Runs `action` of `service` with `request` on `world` at its current virtual time.
 pub fn dispatch(
@@ -30,6 +30,9 @@ pub fn dispatch(
 ) -> Result<Value, ApiError> {
     match service {
         "kinesis" => crate::engine::kinesis::actions::dispatch(world, action, request),
+        "firehose" => crate::engine::firehose::actions::dispatch(world, action, request),
+        "s3" => crate::engine::s3::actions::dispatch(world, action, request),
+        "glue" => crate::engine::glue::dispatch(world, action, request),
         "cloudwatch" => crate::engine::cloudwatch::dispatch(world, action, request),
         "playground" => playground::dispatch(world, action, request),
         other => Err(ApiError::new(

@@ -44,6 +44,14 @@ pub const ACTIONS: &[&str] = &[
     "StartEfoConsumer",
     "StopConsumerApp",
     "DescribeConsumerApps",
+    "CreateTransformFunction",
+    "UpdateTransformFunction",
+    "DeleteTransformFunction",
+    "ListTransformFunctions",
+    "TestTransformFunction",
+    "SetDestinationBehavior",
+    "DescribeDeliveryPipeline",
+    "GetDestinationData",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -63,6 +71,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         }
         p if crate::engine::api::playground_producers::ACTIONS.contains(&p) => {
             crate::engine::api::playground_producers::dispatch(world, p, req)
+        }
+        f if crate::engine::firehose::actions_playground::ACTIONS.contains(&f) => {
+            crate::engine::firehose::actions_playground::dispatch(world, f, req)
         }
         l if crate::engine::api::playground_lambda::ACTIONS.contains(&l) => {
             crate::engine::api::playground_lambda::dispatch(world, l, req)

@@ -60,6 +60,11 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// The whole request as a JSON object (a copy).
+    pub fn as_value(&self) -> Value {
+        Value::Object(self.members.clone())
+    }
+
     /// The raw member, treating JSON `null` as absent.
     pub fn raw(&self, name: &str) -> Option<&'a Value> {
         self.members.get(name).filter(|v| !v.is_null())

@@ -192,6 +192,15 @@ impl SdkConsumer {
 
 /// One poll of every eligible shard; returns when to poll next (`None`: the stream is gone).
 pub fn tick(world: &mut World, c: &mut SdkConsumer) -> Option<VirtualMs> {
+    tick_collect(world, c, None)
+}
+
+/// [`tick`], also handing every record read (with its shard index) to `out`, in read order.
+pub fn tick_collect(
+    world: &mut World,
+    c: &mut SdkConsumer,
+    mut out: Option<&mut Vec<(u32, Value)>>,
+) -> Option<VirtualMs> {
     let shards = stream_shards(world, &c.stream, c.stream_created_ms)?;
     let next = world.now() + c.poll_interval_ms;
     if !world
@@ -217,7 +226,7 @@ pub fn tick(world: &mut World, c: &mut SdkConsumer) -> Option<VirtualMs> {
             .get(index)
             .is_some_and(|s| !s.finished && s.not_before <= now);
         if eligible && ready {
-            poll(world, c, *index);
+            poll(world, c, *index, out.as_deref_mut());
         }
     }
     Some(next)
@@ -253,7 +262,12 @@ fn new_iterator(world: &mut World, c: &mut SdkConsumer, index: u32) -> Result<St
 }
 
 /// Reads shard `index` once (twice after an expired iterator).
-fn poll(world: &mut World, c: &mut SdkConsumer, index: u32) {
+fn poll(
+    world: &mut World,
+    c: &mut SdkConsumer,
+    index: u32,
+    out: Option<&mut Vec<(u32, Value)>>,
+) {
     let now = world.now();
     for attempt in 0..2 {
         let iterator = match c.shards.get(&index).and_then(|s| s.iterator.clone()) {
@@ -284,6 +298,9 @@ fn poll(world: &mut World, c: &mut SdkConsumer, index: u32) {
         match result {
             Ok(resp) => {
                 absorb(s, &resp);
+                if let (Some(out), Some(records)) = (out, resp["Records"].as_array()) {
+                    out.extend(records.iter().map(|r| (index, r.clone())));
+                }
                 return;
             }
             Err(e) if e.kind == ErrorKind::ProvisionedThroughputExceededException => {
