@@ -48,9 +48,12 @@ fn get_metric_statistics(world: &mut World, req: Request<'_>) -> Result<Value, A
         "Unit",
     ])?;
     let namespace = req.str("Namespace")?;
+    if namespace == "AWS/Firehose" {
+        return firehose_statistics(world, req);
+    }
     if namespace != "AWS/Kinesis" {
         return Err(invalid_parameter(format!(
-            "The playground records namespace AWS/Kinesis only, not {namespace}"
+            "The playground records namespaces AWS/Kinesis and AWS/Firehose, not {namespace}"
         )));
     }
     let name = req.str("MetricName")?;
@@ -144,5 +147,101 @@ fn list_metrics(world: &World) -> Value {
             }));
         }
     }
+    for (name, ds) in &world.firehose.streams {
+        let family = ds.destination.kind.metric_family();
+        for (metric, _) in crate::engine::firehose::metrics::NAMES {
+            let metric = metric.replace("DeliveryTo*", family);
+            if crate::engine::firehose::metrics::known(&metric, family).is_some() {
+                metrics.push(json!({
+                    "Namespace": "AWS/Firehose",
+                    "MetricName": metric,
+                    "Dimensions": [{ "Name": "DeliveryStreamName", "Value": name }],
+                }));
+            }
+        }
+    }
     json!({ "Metrics": metrics })
+}
+
+/// `(start s, end s, period s, statistics)` of a GetMetricStatistics request, in virtual seconds.
+fn window<'a>(world: &World, req: Request<'a>) -> Result<(u64, u64, u64, Vec<&'a str>), ApiError> {
+    let time = |member: &str| -> Result<u64, ApiError> {
+        let v = req
+            .raw(member)
+            .ok_or_else(|| crate::engine::api::request::missing(member))?;
+        let secs = v.as_f64().ok_or_else(|| {
+            ApiError::serialization(format!("member '{member}' must be epoch seconds"))
+        })?;
+        Ok((secs.max(0.0) * 1000.0) as u64)
+    };
+    let epoch = world.epoch();
+    let start_v = epoch.to_virtual(time("StartTime")?).unwrap_or(0) / 1000;
+    let end_v = epoch.to_virtual(time("EndTime")?).unwrap_or(0) / 1000;
+    let period = req.int("Period", 1, 86_400 * 365)? as u64;
+    if period != 1 && period % 60 != 0 {
+        return Err(invalid_parameter(format!(
+            "Period must be 1 (high resolution) or a multiple of 60 seconds, got {period}"
+        )));
+    }
+    if end_v <= start_v {
+        return Err(invalid_parameter("EndTime must be after StartTime".into()));
+    }
+    if (end_v - start_v) / period > MAX_DATAPOINTS {
+        return Err(invalid_parameter(format!(
+            "You have requested up to {} datapoints, which exceeds the limit of {MAX_DATAPOINTS}.",
+            (end_v - start_v) / period
+        )));
+    }
+    let stats: Vec<&str> = match req.opt_list("Statistics")? {
+        None => vec!["Sum"],
+        Some(list) => list.iter().filter_map(Value::as_str).collect(),
+    };
+    Ok((start_v, end_v, period, stats))
+}
+
+/// GetMetricStatistics in namespace `AWS/Firehose` (semantics.md §4.7).
+fn firehose_statistics(world: &World, req: Request<'_>) -> Result<Value, ApiError> {
+    let name = req.str("MetricName")?;
+    let mut stream = None;
+    for d in req.opt_list("Dimensions")?.into_iter().flatten() {
+        let d = Request::new(d)?;
+        match (d.str("Name")?, d.str("Value")?) {
+            ("DeliveryStreamName", v) => stream = Some(v),
+            (other, _) => return Err(invalid_parameter(format!("Unknown dimension {other}"))),
+        }
+    }
+    let stream = stream
+        .ok_or_else(|| invalid_parameter("Dimension DeliveryStreamName is required".into()))?;
+    let ds = crate::engine::firehose::actions::find(world, stream)?;
+    let family = ds.destination.kind.metric_family();
+    let unit = crate::engine::firehose::metrics::known(name, family).ok_or_else(|| {
+        invalid_parameter(format!(
+            "Unknown metric {name} in namespace AWS/Firehose for a stream delivering to {family}"
+        ))
+    })?;
+    let (start_v, end_v, period, stats) = window(world, req)?;
+    let epoch = world.epoch();
+    let datapoints: Vec<Value> = ds
+        .metrics
+        .series(name, family, start_v, end_v, period)
+        .into_iter()
+        .map(|(start, sum, max, n)| {
+            let mut p = json!({
+                "Timestamp": (epoch.to_unix_ms(start * 1000) / 1000),
+                "Unit": unit,
+            });
+            for s in &stats {
+                let v = match *s {
+                    "Sum" => sum,
+                    "Maximum" => max,
+                    "Average" => sum / n.max(1) as f64,
+                    "SampleCount" => n as f64,
+                    _ => continue,
+                };
+                p[*s] = json!(v);
+            }
+            p
+        })
+        .collect();
+    Ok(json!({ "Label": name, "Datapoints": datapoints }))
 }

@@ -13,7 +13,8 @@
 //! assert_eq!(call.request, json!({"StreamName": "orders", "Data": "aGVsbG8=", "PartitionKey": "user-1"}));
 //! ```
 //!
-//! - The client variable picks the service: `kinesis`, `firehose`, `s3`, `playground`, or a name
+//! - The client variable picks the service: `kinesis`, `firehose`, `s3`, `glue`, `cloudwatch`,
+//!   `playground`, or a name
 //!   with one of those as a `_`-separated word (`firehose_client`); any other name (`client`) means
 //!   `kinesis`.
 //! - The method is boto3's snake_case name; it becomes the AWS action in PascalCase
@@ -50,7 +51,7 @@ pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 pub const MAX_DEPTH: usize = 64;
 
 /// Client variable names that name a service directly.
-pub const CLIENT_SERVICES: &[&str] = &["kinesis", "firehose", "s3", "playground"];
+pub const CLIENT_SERVICES: &[&str] = &["kinesis", "firehose", "s3", "glue", "cloudwatch", "playground"];
 
 /// A parsed console call, ready for the dispatcher.
 #[derive(Clone, Debug, PartialEq)]
