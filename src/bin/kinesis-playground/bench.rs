@@ -99,6 +99,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut accepted = (0usize, 0usize, 0usize, 0usize);
     let (mut pipe_rate, mut pipe_produced_rate, mut pipe) = (Vec::new(), Vec::new(), (0, 0, 0));
+    let fh_n = (n / 2).max(500);
+    let (mut fh_rate, mut fh_tx_rate, mut fh) = (Vec::new(), Vec::new(), (0, 0, 0, 0));
     for _ in 0..runs {
         md5.push(rate(n, || {
             let mut acc = 0u128;
@@ -212,7 +214,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         pipe_rate.push(processed as f64 / wall);
         pipe_produced_rate.push(produced as f64 / wall);
         pipe = (produced, processed, duplicates);
+
+        // 6. Firehose: Direct PUT → buffers → GZIP → S3, without and with a transform.
+        let (wall, delivered, objects, stored) = crate::bench_firehose::firehose(fh_n, false)?;
+        fh_rate.push(delivered as f64 / wall);
+        fh = (delivered, objects, stored, 0);
+        let (wall, delivered_tx, _, _) = crate::bench_firehose::firehose(fh_n, true)?;
+        fh_tx_rate.push(delivered_tx as f64 / wall);
+        fh.3 = delivered_tx;
     }
+    let (fh_rate, fh_tx_rate) = (median(fh_rate), median(fh_tx_rate));
     let (md5, append, dispatch_rate, batched, read_back) = (
         median(md5),
         median(append),
@@ -246,6 +257,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "pipeline_records_produced": pipe.0,
             "pipeline_records_processed": pipe.1,
             "pipeline_duplicate_deliveries": pipe.2,
+            "firehose_records": fh_n,
+            "firehose_direct_put_gzip_s3_delivered_records_per_s": fh_rate.round(),
+            "firehose_direct_put_gzip_s3_vs_md5": ratio(fh_rate),
+            "firehose_delivered": fh.0,
+            "firehose_objects": fh.1,
+            "firehose_stored_bytes": fh.2,
+            "firehose_with_transform_delivered_records_per_s": fh_tx_rate.round(),
+            "firehose_with_transform_delivered": fh.3,
         })
     );
     Ok(())

@@ -15,6 +15,7 @@ use kinesis_playground::engine::time::Epoch;
 use kinesis_playground::engine::world::WorldConfig;
 
 mod bench;
+mod bench_firehose;
 
 const USAGE: &str = "usage:
   kinesis-playground api [--seed N] [--epoch-unix-ms N] [--save FILE]

@@ -4,7 +4,7 @@
 //! `{records:[{recordId, result, data, metadata?}]}`, and the answer is checked: every input id
 //! echoed exactly once, `result ∈ {Ok, Dropped, ProcessingFailed}`, base64 `data` for `Ok`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
@@ -139,9 +139,10 @@ pub fn check_response(records: &[FhRecord], response: &Value) -> Result<Vec<Reco
     };
     let mut seen = BTreeSet::new();
     let mut by_id: Vec<Option<&Value>> = vec![None; records.len()];
+    let index: BTreeMap<&str, usize> = records.iter().enumerate().map(|(i, r)| (r.record_id.as_str(), i)).collect();
     for item in items {
         let id = item["recordId"].as_str().unwrap_or_default();
-        let Some(pos) = records.iter().position(|r| r.record_id == id) else {
+        let Some(&pos) = index.get(id) else {
             return Err(("Lambda.MissingRecordId".into(), format!("the response has recordId {id:?}, which was not in the invocation")));
         };
         if !seen.insert(pos) {
