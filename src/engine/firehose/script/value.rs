@@ -175,7 +175,7 @@ pub(crate) fn write_json(v: &Value, out: &mut String) -> Result<(), String> {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::Float(f) => match serde_json::Number::from_f64(*f) {
-            Some(n) => out.push_str(&n.to_string()),
+            Some(n) => out.push_str(&serde_json::to_string(&n).unwrap_or_default()),
             None => out.push_str("null"),
         },
         Value::Str(s) => write_str(s, out),
