@@ -61,6 +61,7 @@
 mod ast;
 mod builtin;
 mod error;
+mod expr_parser;
 mod functions;
 mod interp;
 mod lexer;

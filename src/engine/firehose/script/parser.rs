@@ -1,10 +1,10 @@
-//! Recursive-descent parser: tokens → [`Program`]. Recursion is bounded by [`MAX_NESTING`]
+//! Recursive-descent parser, statements part: tokens → [`Program`] (expressions are in
+//! `expr_parser.rs`). Recursion is bounded by [`MAX_NESTING`]
 //! (brackets, blocks, unary operators) and expression trees by [`MAX_EXPR_HEIGHT`], so no source
 //! text can overflow the stack here or when running or dropping the tree.
 
 use super::ast::{BinOp, Expr, ExprKind, PathStep, Program, Stmt, StmtKind, Target};
 use super::error::ScriptError;
-use super::functions;
 use super::lexer::{lex, Tok, Token};
 
 /// Deepest nesting of brackets, blocks and unary operators.
@@ -14,7 +14,7 @@ pub(crate) const MAX_EXPR_HEIGHT: u32 = 128;
 /// Longest source in bytes.
 pub(crate) const MAX_SOURCE_BYTES: usize = 16 * 1024;
 
-const KEYWORDS: &[&str] = &[
+pub(super) const KEYWORDS: &[&str] = &[
     "let",
     "if",
     "else",
@@ -33,21 +33,7 @@ const KEYWORDS: &[&str] = &[
     "continue",
 ];
 
-const LEVELS: &[&[(&str, BinOp)]] = &[
-    &[("||", BinOp::Or)],
-    &[("&&", BinOp::And)],
-    &[("==", BinOp::Eq), ("!=", BinOp::Ne)],
-    &[
-        ("<=", BinOp::Le),
-        (">=", BinOp::Ge),
-        ("<", BinOp::Lt),
-        (">", BinOp::Gt),
-    ],
-    &[("+", BinOp::Add), ("-", BinOp::Sub)],
-    &[("*", BinOp::Mul), ("/", BinOp::Div), ("%", BinOp::Rem)],
-];
-
-type PResult<T> = Result<T, ScriptError>;
+pub(super) type PResult<T> = Result<T, ScriptError>;
 
 /// Parses a whole script.
 pub(crate) fn parse(src: &str) -> PResult<Program> {
@@ -76,7 +62,7 @@ pub(crate) fn parse(src: &str) -> PResult<Program> {
     })
 }
 
-struct Parser {
+pub(super) struct Parser {
     toks: Vec<Token>,
     pos: usize,
     depth: u32,
@@ -86,11 +72,11 @@ struct Parser {
 }
 
 impl Parser {
-    fn peek(&self) -> &Token {
+    pub(super) fn peek(&self) -> &Token {
         &self.toks[self.pos.min(self.toks.len() - 1)]
     }
 
-    fn bump(&mut self) -> Token {
+    pub(super) fn bump(&mut self) -> Token {
         let t = self.peek().clone();
         if self.pos < self.toks.len() - 1 {
             self.pos += 1;
@@ -98,20 +84,20 @@ impl Parser {
         t
     }
 
-    fn err_here(&self, msg: impl Into<String>) -> ScriptError {
+    pub(super) fn err_here(&self, msg: impl Into<String>) -> ScriptError {
         let t = self.peek();
         ScriptError::new(t.line, t.col, msg)
     }
 
-    fn is_sym(&self, s: &str) -> bool {
+    pub(super) fn is_sym(&self, s: &str) -> bool {
         matches!(&self.peek().tok, Tok::Sym(x) if *x == s)
     }
 
-    fn is_kw(&self, s: &str) -> bool {
+    pub(super) fn is_kw(&self, s: &str) -> bool {
         matches!(&self.peek().tok, Tok::Ident(x) if x == s)
     }
 
-    fn eat_sym(&mut self, s: &str) -> bool {
+    pub(super) fn eat_sym(&mut self, s: &str) -> bool {
         let yes = self.is_sym(s);
         if yes {
             self.bump();
@@ -119,7 +105,7 @@ impl Parser {
         yes
     }
 
-    fn expect(&mut self, s: &str, what: &str) -> PResult<()> {
+    pub(super) fn expect(&mut self, s: &str, what: &str) -> PResult<()> {
         if self.eat_sym(s) {
             return Ok(());
         }
@@ -129,7 +115,7 @@ impl Parser {
         )))
     }
 
-    fn enter(&mut self) -> PResult<()> {
+    pub(super) fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             return Err(self.err_here(format!("nesting deeper than {MAX_NESTING} levels")));
@@ -137,7 +123,7 @@ impl Parser {
         Ok(())
     }
 
-    fn leave(&mut self) {
+    pub(super) fn leave(&mut self) {
         self.depth -= 1;
     }
 
@@ -162,7 +148,7 @@ impl Parser {
         slot
     }
 
-    fn lookup(&self, name: &str) -> Option<usize> {
+    pub(super) fn lookup(&self, name: &str) -> Option<usize> {
         self.scopes.iter().rev().find_map(|s| {
             s.iter()
                 .rev()
@@ -171,7 +157,7 @@ impl Parser {
         })
     }
 
-    fn mk(&self, kind: ExprKind, at: &Token) -> PResult<Expr> {
+    pub(super) fn mk(&self, kind: ExprKind, at: &Token) -> PResult<Expr> {
         let e = Expr::new(kind, at.line);
         if e.height > MAX_EXPR_HEIGHT {
             return Err(ScriptError::new(
@@ -181,6 +167,12 @@ impl Parser {
             ));
         }
         Ok(e)
+    }
+
+    /// An error at the token just consumed.
+    pub(super) fn err_back(&self, msg: String) -> ScriptError {
+        let t = &self.toks[self.pos.saturating_sub(1)];
+        ScriptError::new(t.line, t.col, msg)
     }
 
     fn block(&mut self, what: &str) -> PResult<Vec<Stmt>> {
@@ -204,7 +196,7 @@ impl Parser {
         self.expect(";", "at the end of the statement")
     }
 
-    fn statement(&mut self) -> PResult<Stmt> {
+    pub(super) fn statement(&mut self) -> PResult<Stmt> {
         let start = self.peek().clone();
         let line = start.line;
         let kw = match &start.tok {
@@ -366,193 +358,6 @@ impl Parser {
             }
         };
         Ok(Stmt { kind, line })
-    }
-
-    fn expr(&mut self) -> PResult<Expr> {
-        self.enter()?;
-        let e = self.binary(0);
-        self.leave();
-        e
-    }
-
-    fn binary(&mut self, level: usize) -> PResult<Expr> {
-        let Some(ops) = LEVELS.get(level) else {
-            return self.unary();
-        };
-        let mut left = self.binary(level + 1)?;
-        loop {
-            let at = self.peek().clone();
-            let Some(op) = ops
-                .iter()
-                .find(|(s, _)| matches!(&at.tok, Tok::Sym(x) if x == s))
-                .map(|(_, op)| *op)
-            else {
-                return Ok(left);
-            };
-            self.bump();
-            let right = self.binary(level + 1)?;
-            left = self.mk(ExprKind::Binary(op, Box::new(left), Box::new(right)), &at)?;
-        }
-    }
-
-    fn unary(&mut self) -> PResult<Expr> {
-        let at = self.peek().clone();
-        let neg = match at.tok {
-            Tok::Sym("!") => false,
-            Tok::Sym("-") => true,
-            _ => return self.postfix(),
-        };
-        self.bump();
-        self.enter()?;
-        let inner = self.unary();
-        self.leave();
-        let inner = Box::new(inner?);
-        self.mk(
-            if neg {
-                ExprKind::Neg(inner)
-            } else {
-                ExprKind::Not(inner)
-            },
-            &at,
-        )
-    }
-
-    fn postfix(&mut self) -> PResult<Expr> {
-        let mut e = self.primary()?;
-        loop {
-            let at = self.peek().clone();
-            if self.eat_sym(".") {
-                let field = match self.bump().tok {
-                    Tok::Ident(n) => n,
-                    other => {
-                        return Err(ScriptError::new(
-                            at.line,
-                            at.col + 1,
-                            format!(
-                                "expected a field name after '.', found {}",
-                                other.describe()
-                            ),
-                        ))
-                    }
-                };
-                e = self.mk(ExprKind::Field(Box::new(e), field), &at)?;
-            } else if self.eat_sym("[") {
-                let index = self.expr()?;
-                self.expect("]", "after the index")?;
-                e = self.mk(ExprKind::Index(Box::new(e), Box::new(index)), &at)?;
-            } else {
-                return Ok(e);
-            }
-        }
-    }
-
-    fn list<T>(
-        &mut self,
-        close: &str,
-        mut item: impl FnMut(&mut Self) -> PResult<T>,
-    ) -> PResult<Vec<T>> {
-        self.enter()?;
-        let mut out = Vec::new();
-        while !self.eat_sym(close) {
-            out.push(item(self)?);
-            if !self.eat_sym(",") && !self.is_sym(close) {
-                return Err(self.err_here(format!(
-                    "expected ',' or '{close}', found {}",
-                    self.peek().tok.describe()
-                )));
-            }
-        }
-        self.leave();
-        Ok(out)
-    }
-
-    fn primary(&mut self) -> PResult<Expr> {
-        let at = self.bump();
-        let kind = match &at.tok {
-            Tok::Int(i) => ExprKind::Int(*i),
-            Tok::Float(f) => ExprKind::Float(*f),
-            Tok::Str(s) => ExprKind::Str(s.clone()),
-            Tok::Sym("(") => {
-                let e = self.expr()?;
-                self.expect(")", "to close '('")?;
-                return Ok(e);
-            }
-            Tok::Sym("[") => ExprKind::Array(self.list("]", |p| p.expr())?),
-            Tok::Sym("{") => ExprKind::Object(self.list("}", |p| {
-                let key = match p.bump().tok {
-                    Tok::Ident(n) => n,
-                    Tok::Str(s) => s,
-                    other => {
-                        return Err(p.err_back(format!(
-                            "expected a field name, found {}",
-                            other.describe()
-                        )))
-                    }
-                };
-                p.expect(":", "after the field name")?;
-                Ok((key, p.expr()?))
-            })?),
-            Tok::Ident(n) => match n.as_str() {
-                "true" => ExprKind::Bool(true),
-                "false" => ExprKind::Bool(false),
-                "null" => ExprKind::Null,
-                _ if self.is_sym("(") => {
-                    let Some((func, min, max)) = functions::lookup(n) else {
-                        return Err(ScriptError::new(
-                            at.line,
-                            at.col,
-                            format!("unknown function '{n}'"),
-                        ));
-                    };
-                    self.bump();
-                    let args = self.list(")", |p| p.expr())?;
-                    if args.len() < min || args.len() > max {
-                        let want = match (min, max) {
-                            (a, b) if a == b => format!("{a}"),
-                            (a, usize::MAX) => format!("at least {a}"),
-                            (a, b) => format!("{a} to {b}"),
-                        };
-                        return Err(ScriptError::new(
-                            at.line,
-                            at.col,
-                            format!("{n}() takes {want} argument(s), got {}", args.len()),
-                        ));
-                    }
-                    ExprKind::Call(func, args)
-                }
-                _ if KEYWORDS.contains(&n.as_str()) => {
-                    return Err(ScriptError::new(
-                        at.line,
-                        at.col,
-                        format!("unexpected '{n}' in an expression"),
-                    ))
-                }
-                _ => match self.lookup(n) {
-                    Some(slot) => ExprKind::Var(slot),
-                    None => {
-                        return Err(ScriptError::new(
-                            at.line,
-                            at.col,
-                            format!("unknown variable '{n}' (declare it with let)"),
-                        ))
-                    }
-                },
-            },
-            other => {
-                return Err(ScriptError::new(
-                    at.line,
-                    at.col,
-                    format!("expected an expression, found {}", other.describe()),
-                ))
-            }
-        };
-        self.mk(kind, &at)
-    }
-
-    /// An error at the token just consumed.
-    fn err_back(&self, msg: String) -> ScriptError {
-        let t = &self.toks[self.pos.saturating_sub(1)];
-        ScriptError::new(t.line, t.col, msg)
     }
 }
 
