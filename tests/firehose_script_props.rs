@@ -341,3 +341,57 @@ fn builtins() -> Vec<BuiltinTransform> {
         },
     ]
 }
+
+/// The worst nesting the limits allow compiles and runs on a small stack (wasm has 1 MiB).
+#[test]
+fn worst_case_nesting_fits_in_a_small_stack() {
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let parens = format!("{}1{}", "(".repeat(63), ")".repeat(63));
+            let arrays = format!("{}1{}", "[min(".repeat(31), ")]".repeat(31));
+            let chain = format!("1{}", " + 1".repeat(127));
+            let blocks =
+                |inner: &str| format!("{}{inner}{}", "if (true) { ".repeat(60), " }".repeat(60));
+            for (body, want) in [
+                (format!("return {parens};"), "1".to_string()),
+                (format!("return {arrays};"), "[1]".to_string()),
+                (format!("return {chain};"), "128".to_string()),
+                (blocks(&format!("return {chain};")), "128".to_string()),
+                (
+                    blocks(&format!("return {};", "-".repeat(3))),
+                    "".to_string(),
+                ),
+            ] {
+                match Script::compile(&body) {
+                    Ok(s) => {
+                        let (o, _) = s.run(b"{}", DEFAULT_BUDGET);
+                        if !want.is_empty() {
+                            assert_eq!(
+                                o,
+                                Outcome::Ok {
+                                    data: want.into_bytes(),
+                                    partition_keys: Default::default()
+                                }
+                            );
+                        }
+                    }
+                    Err(e) => assert!(want.is_empty(), "{e}"),
+                }
+            }
+            let deep_value = "let a = 1; let i = 0; while (i < 200) { a = [a]; i += 1; }";
+            let s = Script::compile(deep_value).unwrap();
+            assert!(matches!(
+                s.run(b"{}", DEFAULT_BUDGET).0,
+                Outcome::ProcessingFailed(_)
+            ));
+            let deep_json = format!("{}1{}", "[".repeat(127), "]".repeat(127));
+            let s = Script::compile("return [record, to_json(record), record == record];").unwrap();
+            assert!(matches!(
+                s.run(deep_json.as_bytes(), DEFAULT_BUDGET).0,
+                Outcome::Ok { .. }
+            ));
+        })
+        .unwrap();
+    worker.join().unwrap();
+}

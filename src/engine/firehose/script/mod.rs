@@ -54,7 +54,8 @@
 //! nodes), copying a shared array/object on write (per 64 elements) are charged the same way.
 //! Reading the input and serialising the result are free. Going over the budget stops the script
 //! with `ProcessingFailed("operation budget of N exceeded at line L")` and reports exactly `N`
-//! operations used. Limits: source ≤ 16 KiB, nesting ≤ 64 (brackets, blocks, unary operators),
+//! operations used. Limits: source ≤ 16 KiB, nesting ≤ 64 (each bracket, call, block and unary
+//! operator is a level),
 //! expression trees ≤ 128 high, strings and results ≤ 1 MiB, arrays/objects ≤ 100,000 elements,
 //! values ≤ 160 levels deep. Nothing can panic or overflow the stack.
 
