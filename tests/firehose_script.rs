@@ -534,6 +534,7 @@ fn runtime_errors_name_the_line() {
             "line 1: parse_json(): EOF while parsing an object at line 1 column 1",
         ),
         ("for (x in 5) {}", "{}", "line 1: cannot loop over a number"),
+        ("return -'x';", "{}", "line 1: cannot negate a string"),
         (
             "partition(1, 2);",
             "{}",
@@ -597,5 +598,42 @@ fn chain_applies_in_order_and_stops_early() {
     assert_eq!(
         (failed(&o), ops),
         ("operation budget of 3 exceeded at line 1", 3)
+    );
+}
+
+/// The example of the module documentation.
+const DOC_EXAMPLE: &str = r#"
+// Drop debug noise, tidy up, enrich and route by customer.
+if (type_of(record) != "object") { fail "not JSON: " + data; }
+if (record.level == "DEBUG") { drop; }
+record.message = trim(record.msg);          // add/replace a field
+delete record.msg;                          // remove a field
+record.level = lower(record.level || "info");
+let total = 0;
+for (item in record.items) { total += item.price * item.qty; }
+record["order total"] = round(total * 100) / 100;
+partition("customer", record.customer.id);  // → !{partitionKeyFromLambda:customer}
+return record;                              // also what falling off the end does
+"#;
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn documentation_example_runs() {
+    let s = Script::compile(DOC_EXAMPLE).unwrap();
+    let input = r#"{"level":"WARN","msg":" low stock ","customer":{"id":"c-7"},"items":[{"price":1.25,"qty":3}]}"#;
+    assert_eq!(
+        s.run(input.as_bytes(), DEFAULT_BUDGET).0,
+        ok_keys(
+            r#"{"level":"warn","customer":{"id":"c-7"},"items":[{"price":1.25,"qty":3}],"message":"low stock","order total":3.75}"#,
+            &[("customer", "c-7")]
+        )
+    );
+    assert_eq!(
+        s.run(br#"{"level":"DEBUG"}"#, DEFAULT_BUDGET).0,
+        Outcome::Dropped
+    );
+    assert_eq!(
+        s.run(b"oops", DEFAULT_BUDGET).0,
+        Outcome::ProcessingFailed("not JSON: oops".into())
     );
 }

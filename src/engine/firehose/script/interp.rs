@@ -190,6 +190,7 @@ impl Interp {
                 Value::array(out).map_err(|err| self.m.error(err))?
             }
             ExprKind::Object(items) => {
+                self.m.work(items.len() as u64)?;
                 let mut out = Vec::with_capacity(items.len());
                 for (k, item) in items {
                     out.push((Rc::from(k.as_str()), self.eval(item)?));
@@ -219,6 +220,9 @@ impl Interp {
             ExprKind::Neg(inner) => {
                 let v = self.eval(inner)?;
                 self.m.line = e.line;
+                if v.as_f64().is_none() {
+                    return Err(self.m.error(format!("cannot negate a {}", v.type_name())));
+                }
                 self.arith(BinOp::Sub, Value::Int(0), v)?
             }
             ExprKind::Binary(BinOp::And, a, b) => {

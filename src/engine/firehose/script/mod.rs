@@ -10,8 +10,8 @@
 //!
 //! ```text
 //! // Drop debug noise, tidy up, enrich and route by customer.
-//! if (record.level == "DEBUG") { drop; }
 //! if (type_of(record) != "object") { fail "not JSON: " + data; }
+//! if (record.level == "DEBUG") { drop; }
 //! record.message = trim(record.msg);          // add/replace a field
 //! delete record.msg;                          // remove a field
 //! record.level = lower(record.level || "info");

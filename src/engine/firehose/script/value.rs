@@ -3,6 +3,7 @@
 //! [`MAX_VALUE_DEPTH`] and every recursive walk over a value stays shallow.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::meter::{Meter, Stop};
@@ -81,10 +82,14 @@ impl Value {
             return Err(format!("object with more than {MAX_ELEMENTS} fields"));
         }
         let mut out: Vec<(Rc<str>, Value)> = Vec::with_capacity(entries.len());
+        let mut index: BTreeMap<Rc<str>, usize> = BTreeMap::new();
         for (k, v) in entries {
-            match out.iter_mut().find(|(ok, _)| *ok == k) {
-                Some(slot) => slot.1 = v,
-                None => out.push((k, v)),
+            match index.get(&k) {
+                Some(&i) => out[i].1 = v,
+                None => {
+                    index.insert(k.clone(), out.len());
+                    out.push((k, v));
+                }
             }
         }
         let depth = 1 + out.iter().map(|(_, v)| v.depth()).max().unwrap_or(0);
