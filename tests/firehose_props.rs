@@ -20,16 +20,26 @@ fn ids_in(bytes: &[u8]) -> Vec<u64> {
     String::from_utf8_lossy(bytes)
         .lines()
         .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_u64().unwrap())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_u64()
+                .unwrap()
+        })
         .collect()
 }
 
-fn raw_ids(s: &mut kinesis_playground::engine::action_log::Session, bucket_name: &str, prefix: &str) -> Vec<u64> {
+fn raw_ids(
+    s: &mut kinesis_playground::engine::action_log::Session,
+    bucket_name: &str,
+    prefix: &str,
+) -> Vec<u64> {
     let mut out = Vec::new();
     for k in keys(s, bucket_name, prefix) {
         for line in String::from_utf8_lossy(&object(s, bucket_name, &k)).lines() {
             let v: Value = serde_json::from_str(line).unwrap();
-            let raw = base64::engine::general_purpose::STANDARD.decode(v["rawData"].as_str().unwrap()).unwrap();
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(v["rawData"].as_str().unwrap())
+                .unwrap();
             out.extend(ids_in(&raw));
         }
     }
@@ -55,7 +65,16 @@ fn plan() -> impl Strategy<Value = Plan> {
         prop::collection::vec((0u64..600, 1u64..400), 0..3),
         prop::collection::vec((0u64..20_000, 1u8..40), 1..25),
     )
-        .prop_map(|(http, compression, transform, error_rate, outages, batches)| Plan { http, compression, transform, error_rate, outages, batches })
+        .prop_map(
+            |(http, compression, transform, error_rate, outages, batches)| Plan {
+                http,
+                compression,
+                transform,
+                error_rate,
+                outages,
+                batches,
+            },
+        )
 }
 
 proptest! {
@@ -172,21 +191,36 @@ proptest! {
 fn parquet_objects_read_back_row_for_row() {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     let mut s = session(31);
-    ok(&mut s, "glue", "CreateDatabase", json!({ "DatabaseInput": { "Name": "analytics" } }));
-    ok(&mut s, "glue", "CreateTable", json!({ "DatabaseName": "analytics", "TableInput": { "Name": "orders", "StorageDescriptor": { "Columns": [
-        { "Name": "id", "Type": "bigint" }, { "Name": "customer", "Type": "string" }, { "Name": "amount", "Type": "double" }, { "Name": "ts", "Type": "timestamp" } ] } } }));
-    create_s3_stream(&mut s, "pq", "bkt-pq", json!({
-        "BufferingHints": { "SizeInMBs": 64, "IntervalInSeconds": 60 },
-        "ErrorOutputPrefix": "err/!{firehose:error-output-type}/",
-        "Prefix": "pq/!{timestamp:yyyy}/",
-        "FileExtension": ".parquet",
-        "DataFormatConversionConfiguration": {
-            "Enabled": true,
-            "SchemaConfiguration": { "DatabaseName": "analytics", "TableName": "orders", "RoleARN": ROLE },
-            "InputFormatConfiguration": { "Deserializer": { "OpenXJsonSerDe": {} } },
-            "OutputFormatConfiguration": { "Serializer": { "ParquetSerDe": { "Compression": "SNAPPY" } } },
-        },
-    }));
+    ok(
+        &mut s,
+        "glue",
+        "CreateDatabase",
+        json!({ "DatabaseInput": { "Name": "analytics" } }),
+    );
+    ok(
+        &mut s,
+        "glue",
+        "CreateTable",
+        json!({ "DatabaseName": "analytics", "TableInput": { "Name": "orders", "StorageDescriptor": { "Columns": [
+        { "Name": "id", "Type": "bigint" }, { "Name": "customer", "Type": "string" }, { "Name": "amount", "Type": "double" }, { "Name": "ts", "Type": "timestamp" } ] } } }),
+    );
+    create_s3_stream(
+        &mut s,
+        "pq",
+        "bkt-pq",
+        json!({
+            "BufferingHints": { "SizeInMBs": 64, "IntervalInSeconds": 60 },
+            "ErrorOutputPrefix": "err/!{firehose:error-output-type}/",
+            "Prefix": "pq/!{timestamp:yyyy}/",
+            "FileExtension": ".parquet",
+            "DataFormatConversionConfiguration": {
+                "Enabled": true,
+                "SchemaConfiguration": { "DatabaseName": "analytics", "TableName": "orders", "RoleARN": ROLE },
+                "InputFormatConfiguration": { "Deserializer": { "OpenXJsonSerDe": {} } },
+                "OutputFormatConfiguration": { "Serializer": { "ParquetSerDe": { "Compression": "SNAPPY" } } },
+            },
+        }),
+    );
     let mut recs = Vec::new();
     for i in 0..100u64 {
         recs.push(format!("{{\"id\":{i},\"Customer\":\"c{}\",\"amount\":{}.5,\"ts\":\"2026-01-01T00:00:{:02}Z\"}}", i % 7, i, i % 60).into_bytes());
@@ -207,14 +241,22 @@ fn parquet_objects_read_back_row_for_row() {
         let row = row.unwrap();
         let text = row.to_string();
         assert!(text.contains(&format!("id: {i}")), "{text}");
-        assert!(text.contains(&format!("customer: \"c{}\"", i % 7)), "{text}");
+        assert!(
+            text.contains(&format!("customer: \"c{}\"", i % 7)),
+            "{text}"
+        );
         assert!(text.contains(&format!("amount: {i}.5")), "{text}");
     }
     let e = keys(&mut s, "bkt-pq", "err/format-conversion-failed/");
     assert_eq!(e.len(), 1, "the malformed record");
-    let e = common::err(&mut s, "firehose", "CreateDeliveryStream", json!({ "DeliveryStreamName": "orc", "ExtendedS3DestinationConfiguration": {
+    let e = common::err(
+        &mut s,
+        "firehose",
+        "CreateDeliveryStream",
+        json!({ "DeliveryStreamName": "orc", "ExtendedS3DestinationConfiguration": {
         "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::bkt-pq", "BufferingHints": { "SizeInMBs": 64, "IntervalInSeconds": 60 },
         "DataFormatConversionConfiguration": { "SchemaConfiguration": { "DatabaseName": "analytics", "TableName": "orders", "RoleARN": ROLE },
-            "OutputFormatConfiguration": { "Serializer": { "OrcSerDe": {} } } } } }));
+            "OutputFormatConfiguration": { "Serializer": { "OrcSerDe": {} } } } } }),
+    );
     assert!(e.message.contains("OrcSerDe"), "{}", e.message);
 }

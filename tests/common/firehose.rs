@@ -44,7 +44,12 @@ pub fn create_s3_stream(s: &mut Session, name: &str, bucket_name: &str, extra: V
 /// Advances until `name` is ACTIVE.
 pub fn wait_active(s: &mut Session, name: &str) {
     for _ in 0..20 {
-        let d = ok(s, "firehose", "DescribeDeliveryStream", json!({ "DeliveryStreamName": name }));
+        let d = ok(
+            s,
+            "firehose",
+            "DescribeDeliveryStream",
+            json!({ "DeliveryStreamName": name }),
+        );
         if d["DeliveryStreamDescription"]["DeliveryStreamStatus"] == "ACTIVE" {
             return;
         }
@@ -55,13 +60,23 @@ pub fn wait_active(s: &mut Session, name: &str) {
 
 /// PutRecord of `data`.
 pub fn fh_put(s: &mut Session, name: &str, data: &[u8]) -> Value {
-    ok(s, "firehose", "PutRecord", json!({ "DeliveryStreamName": name, "Record": { "Data": b64(data) } }))
+    ok(
+        s,
+        "firehose",
+        "PutRecord",
+        json!({ "DeliveryStreamName": name, "Record": { "Data": b64(data) } }),
+    )
 }
 
 /// PutRecordBatch of `records`.
 pub fn fh_put_batch(s: &mut Session, name: &str, records: &[Vec<u8>]) -> Value {
     let recs: Vec<Value> = records.iter().map(|r| json!({ "Data": b64(r) })).collect();
-    ok(s, "firehose", "PutRecordBatch", json!({ "DeliveryStreamName": name, "Records": recs }))
+    ok(
+        s,
+        "firehose",
+        "PutRecordBatch",
+        json!({ "DeliveryStreamName": name, "Records": recs }),
+    )
 }
 
 /// Every key of `bucket` under `prefix`, following continuation tokens.
@@ -86,18 +101,33 @@ pub fn keys(s: &mut Session, bucket_name: &str, prefix: &str) -> Vec<String> {
 
 /// The stored bytes of an object.
 pub fn object(s: &mut Session, bucket_name: &str, key: &str) -> Vec<u8> {
-    let o = ok(s, "s3", "GetObject", json!({ "Bucket": bucket_name, "Key": key }));
+    let o = ok(
+        s,
+        "s3",
+        "GetObject",
+        json!({ "Bucket": bucket_name, "Key": key }),
+    );
     base64::engine::general_purpose::STANDARD
         .decode(o["Body"].as_str().unwrap())
         .unwrap()
 }
 
 /// The decompressed bytes of an object.
-pub fn object_text(s: &mut Session, bucket_name: &str, key: &str, format: CompressionFormat) -> Vec<u8> {
+pub fn object_text(
+    s: &mut Session,
+    bucket_name: &str,
+    key: &str,
+    format: CompressionFormat,
+) -> Vec<u8> {
     decompress(format, &object(s, bucket_name, key)).unwrap()
 }
 
 /// The pipeline state.
 pub fn pipeline(s: &mut Session, name: &str) -> Value {
-    ok(s, "playground", "DescribeDeliveryPipeline", json!({ "DeliveryStreamName": name }))
+    ok(
+        s,
+        "playground",
+        "DescribeDeliveryPipeline",
+        json!({ "DeliveryStreamName": name }),
+    )
 }

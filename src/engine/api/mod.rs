@@ -19,7 +19,14 @@ use crate::engine::api::error::{ApiError, ErrorKind};
 use crate::engine::world::World;
 
 /// Service names the dispatcher knows.
-pub const SERVICES: &[&str] = &["kinesis", "firehose", "s3", "glue", "cloudwatch", "playground"];
+pub const SERVICES: &[&str] = &[
+    "kinesis",
+    "firehose",
+    "s3",
+    "glue",
+    "cloudwatch",
+    "playground",
+];
 
 /// Runs `action` of `service` with `request` on `world` at its current virtual time.
 pub fn dispatch(

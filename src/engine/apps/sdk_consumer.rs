@@ -262,12 +262,7 @@ fn new_iterator(world: &mut World, c: &mut SdkConsumer, index: u32) -> Result<St
 }
 
 /// Reads shard `index` once (twice after an expired iterator).
-fn poll(
-    world: &mut World,
-    c: &mut SdkConsumer,
-    index: u32,
-    out: Option<&mut Vec<(u32, Value)>>,
-) {
+fn poll(world: &mut World, c: &mut SdkConsumer, index: u32, out: Option<&mut Vec<(u32, Value)>>) {
     let now = world.now();
     for attempt in 0..2 {
         let iterator = match c.shards.get(&index).and_then(|s| s.iterator.clone()) {

@@ -51,7 +51,14 @@ pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 pub const MAX_DEPTH: usize = 64;
 
 /// Client variable names that name a service directly.
-pub const CLIENT_SERVICES: &[&str] = &["kinesis", "firehose", "s3", "glue", "cloudwatch", "playground"];
+pub const CLIENT_SERVICES: &[&str] = &[
+    "kinesis",
+    "firehose",
+    "s3",
+    "glue",
+    "cloudwatch",
+    "playground",
+];
 
 /// A parsed console call, ready for the dispatcher.
 #[derive(Clone, Debug, PartialEq)]

@@ -46,14 +46,19 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
             req.deny_unknown(&["DeliveryStreamName", "Limit", "ExclusiveStartDestinationId"])?;
             let name = req.str("DeliveryStreamName")?;
             let ds = find(world, name)?;
-            Ok(json!({ "DeliveryStreamDescription": crate::engine::firehose::describe::description(world, ds) }))
+            Ok(
+                json!({ "DeliveryStreamDescription": crate::engine::firehose::describe::description(world, ds) }),
+            )
         }
         "ListDeliveryStreams" => list(world, req),
         "UpdateDestination" => update(world, req),
         "PutRecord" | "PutRecordBatch" => put(world, req, action == "PutRecordBatch"),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
-            format!("firehose has no action '{other}'; supported: {}", ACTIONS.join(", ")),
+            format!(
+                "firehose has no action '{other}'; supported: {}",
+                ACTIONS.join(", ")
+            ),
         )),
     }
 }
@@ -61,7 +66,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
 /// The delivery stream `name`, or `ResourceNotFoundException`.
 pub fn find<'a>(world: &'a World, name: &str) -> Result<&'a DeliveryStream, ApiError> {
     world.firehose.streams.get(name).ok_or_else(|| {
-        ApiError::not_found(format!("Firehose {name} under account 123456789012 not found."))
+        ApiError::not_found(format!(
+            "Firehose {name} under account 123456789012 not found."
+        ))
     })
 }
 
@@ -78,7 +85,9 @@ fn create(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     let name = req.str("DeliveryStreamName")?;
     validate_name(name, "deliveryStreamName")?;
     if world.firehose.streams.contains_key(name) {
-        return Err(ApiError::in_use(format!("Firehose {name} under accountId 123456789012 already exists")));
+        return Err(ApiError::in_use(format!(
+            "Firehose {name} under accountId 123456789012 already exists"
+        )));
     }
     if world.firehose.streams.len() >= MAX_DELIVERY_STREAMS {
         return Err(ApiError::new(ErrorKind::LimitExceededException, format!("You have already created {MAX_DELIVERY_STREAMS} Firehose streams, the default limit per Region (semantics.md §4.1)")));
@@ -115,10 +124,16 @@ fn create(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     let mut tags = BTreeMap::new();
     for t in req.opt_list("Tags")?.into_iter().flatten() {
         let t = Request::new(t)?;
-        tags.insert(t.str("Key")?.to_string(), t.opt_str("Value")?.unwrap_or("").to_string());
+        tags.insert(
+            t.str("Key")?.to_string(),
+            t.opt_str("Value")?.unwrap_or("").to_string(),
+        );
     }
     if tags.len() > 50 {
-        return Err(ApiError::new(ErrorKind::LimitExceededException, "A Firehose stream can have at most 50 tags"));
+        return Err(ApiError::new(
+            ErrorKind::LimitExceededException,
+            "A Firehose stream can have at most 50 tags",
+        ));
     }
     let now = world.now();
     let arn = delivery_stream_arn(name);
@@ -161,7 +176,11 @@ fn delete(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
 }
 
 fn list(world: &World, req: Request<'_>) -> Result<Value, ApiError> {
-    req.deny_unknown(&["Limit", "DeliveryStreamType", "ExclusiveStartDeliveryStreamName"])?;
+    req.deny_unknown(&[
+        "Limit",
+        "DeliveryStreamType",
+        "ExclusiveStartDeliveryStreamName",
+    ])?;
     let limit = req.opt_int("Limit", 1, 10_000)?.unwrap_or(10) as usize;
     let ty = req.opt_str("DeliveryStreamType")?;
     let start = req.opt_str("ExclusiveStartDeliveryStreamName")?;
@@ -179,12 +198,21 @@ fn list(world: &World, req: Request<'_>) -> Result<Value, ApiError> {
         .map(|(n, _)| n)
         .collect();
     let more = names.len() > limit;
-    Ok(json!({ "DeliveryStreamNames": names.into_iter().take(limit).collect::<Vec<_>>(), "HasMoreDeliveryStreams": more }))
+    Ok(
+        json!({ "DeliveryStreamNames": names.into_iter().take(limit).collect::<Vec<_>>(), "HasMoreDeliveryStreams": more }),
+    )
 }
 
 fn update(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
-    let mut known = vec!["DeliveryStreamName", "CurrentDeliveryStreamVersionId", "DestinationId"];
-    let updates: Vec<String> = crate::engine::firehose::config::destination::CREATE_MEMBERS.iter().map(|m| m.replace("Configuration", "Update")).collect();
+    let mut known = vec![
+        "DeliveryStreamName",
+        "CurrentDeliveryStreamVersionId",
+        "DestinationId",
+    ];
+    let updates: Vec<String> = crate::engine::firehose::config::destination::CREATE_MEMBERS
+        .iter()
+        .map(|m| m.replace("Configuration", "Update"))
+        .collect();
     known.extend(updates.iter().map(String::as_str));
     req.deny_unknown(&known)?;
     let name = req.str("DeliveryStreamName")?;
@@ -192,17 +220,26 @@ fn update(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     let dest_id = req.str("DestinationId")?;
     let ds = find(world, name)?;
     if ds.status != Status::Active {
-        return Err(ApiError::in_use(format!("Firehose {name} is not ACTIVE; it is {}", ds.status.as_str())));
+        return Err(ApiError::in_use(format!(
+            "Firehose {name} is not ACTIVE; it is {}",
+            ds.status.as_str()
+        )));
     }
     if version != ds.version.to_string() {
         return Err(ApiError::new(ErrorKind::ConcurrentModificationException, format!("Version {version} is not the current version {} of Firehose {name}; describe it again", ds.version)));
     }
     if dest_id != ds.destination.destination_id {
-        return Err(ApiError::invalid_argument(format!("Destination {dest_id} not found in Firehose {name}")));
+        return Err(ApiError::invalid_argument(format!(
+            "Destination {dest_id} not found in Firehose {name}"
+        )));
     }
     // The update carries the members to change; unspecified members keep their values when the
     // destination type stays the same.
-    let current_member = ds.destination.kind.description_member().replace("Description", "Update");
+    let current_member = ds
+        .destination
+        .kind
+        .description_member()
+        .replace("Description", "Update");
     let mut merged = req.as_value();
     if let Some(obj) = merged.as_object_mut() {
         if let Some(Value::Object(upd)) = obj.get(&current_member).cloned() {
@@ -217,9 +254,15 @@ fn update(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     }
     let merged_req = Request::new(&merged)?;
     let mut destination = parse_destination(world, merged_req, true)?;
-    let had_s3_backup = world.firehose.streams.get(name).is_some_and(|d| d.destination.backup_mode == crate::engine::firehose::config::BackupMode::SourceRecords);
-    if had_s3_backup && destination.backup_mode != crate::engine::firehose::config::BackupMode::SourceRecords {
-        return Err(ApiError::invalid_argument("S3BackupMode cannot be disabled once enabled (semantics.md §4.3)"));
+    let had_s3_backup = world.firehose.streams.get(name).is_some_and(|d| {
+        d.destination.backup_mode == crate::engine::firehose::config::BackupMode::SourceRecords
+    });
+    if had_s3_backup
+        && destination.backup_mode != crate::engine::firehose::config::BackupMode::SourceRecords
+    {
+        return Err(ApiError::invalid_argument(
+            "S3BackupMode cannot be disabled once enabled (semantics.md §4.3)",
+        ));
     }
     destination.destination_id = dest_id.to_string();
     with_stream(world, name, |world, ds| {
@@ -268,12 +311,21 @@ fn decode_record(r: Request<'_>, member: &str) -> Result<Vec<u8>, ApiError> {
 }
 
 fn put(world: &mut World, req: Request<'_>, batch: bool) -> Result<Value, ApiError> {
-    req.deny_unknown(&["DeliveryStreamName", if batch { "Records" } else { "Record" }])?;
+    req.deny_unknown(&[
+        "DeliveryStreamName",
+        if batch { "Records" } else { "Record" },
+    ])?;
     let name = req.str("DeliveryStreamName")?;
     let payloads: Vec<Vec<u8>> = if batch {
-        let list = req.opt_list("Records")?.ok_or_else(|| crate::engine::api::request::missing("Records"))?;
+        let list = req
+            .opt_list("Records")?
+            .ok_or_else(|| crate::engine::api::request::missing("Records"))?;
         if list.is_empty() || list.len() > MAX_BATCH_RECORDS {
-            return Err(ApiError::validation(&format!("<{} records>", list.len()), "records", &format!("Member must have length between 1 and {MAX_BATCH_RECORDS}")));
+            return Err(ApiError::validation(
+                &format!("<{} records>", list.len()),
+                "records",
+                &format!("Member must have length between 1 and {MAX_BATCH_RECORDS}"),
+            ));
         }
         let mut out = Vec::with_capacity(list.len());
         for (i, r) in list.iter().enumerate() {
@@ -285,7 +337,9 @@ fn put(world: &mut World, req: Request<'_>, batch: bool) -> Result<Value, ApiErr
         }
         out
     } else {
-        let r = req.opt_struct("Record")?.ok_or_else(|| crate::engine::api::request::missing("Record"))?;
+        let r = req
+            .opt_struct("Record")?
+            .ok_or_else(|| crate::engine::api::request::missing("Record"))?;
         vec![decode_record(r, "Record")?]
     };
     let ds = find(world, name)?;
@@ -293,12 +347,23 @@ fn put(world: &mut World, req: Request<'_>, batch: bool) -> Result<Value, ApiErr
         return Err(ApiError::invalid_argument(format!("This operation is not permitted on KinesisStreamAsSource delivery stream type: {name} reads from a Kinesis data stream")));
     }
     if ds.status != Status::Active {
-        return Err(ApiError::not_found(format!("Firehose {name} is {}, not ACTIVE", ds.status.as_str())));
+        return Err(ApiError::not_found(format!(
+            "Firehose {name} is {}, not ACTIVE",
+            ds.status.as_str()
+        )));
     }
-    with_stream(world, name, |world, ds| put_into(world, ds, payloads, batch)).unwrap_or_else(|| Err(ApiError::not_found(format!("Firehose {name} not found"))))
+    with_stream(world, name, |world, ds| {
+        put_into(world, ds, payloads, batch)
+    })
+    .unwrap_or_else(|| Err(ApiError::not_found(format!("Firehose {name} not found"))))
 }
 
-fn put_into(world: &mut World, ds: &mut DeliveryStream, payloads: Vec<Vec<u8>>, batch: bool) -> Result<Value, ApiError> {
+fn put_into(
+    world: &mut World,
+    ds: &mut DeliveryStream,
+    payloads: Vec<Vec<u8>>,
+    batch: bool,
+) -> Result<Value, ApiError> {
     let now = world.now();
     let n = payloads.len() as u64;
     let total: u64 = payloads.iter().map(|p| p.len() as u64).sum();
@@ -326,12 +391,20 @@ fn put_into(world: &mut World, ds: &mut DeliveryStream, payloads: Vec<Vec<u8>>, 
         }
     }
     if !batch && failed == 1 {
-        return Err(ApiError::new(ErrorKind::ServiceUnavailableException, responses[0].unwrap_or("Slow down.")));
+        return Err(ApiError::new(
+            ErrorKind::ServiceUnavailableException,
+            responses[0].unwrap_or("Slow down."),
+        ));
     }
     let first_seq = ds.next_seq;
     let mut errors = ErrorSink::default();
     let payloads: Vec<_> = accepted.into_iter().map(|p| (p, None)).collect();
-    let had_deagg = ds.destination.processing.processors.iter().any(|p| matches!(p, crate::engine::firehose::config::Processor::RecordDeAggregation { .. }));
+    let had_deagg = ds.destination.processing.processors.iter().any(|p| {
+        matches!(
+            p,
+            crate::engine::firehose::config::Processor::RecordDeAggregation { .. }
+        )
+    });
     ingest(world, ds, payloads, &mut errors);
     if !errors.is_empty() {
         errors.write(world, ds);
@@ -343,11 +416,21 @@ fn put_into(world: &mut World, ds: &mut DeliveryStream, payloads: Vec<Vec<u8>>, 
         // With de-aggregation one payload may become several records; report the payload's
         // position-based id.
         for i in 0..responses.iter().filter(|r| r.is_none()).count() as u64 {
-            ids.push(format!("{:020}{:012}{:024}", ds.created_ms, ds.version, first_seq + i));
+            ids.push(format!(
+                "{:020}{:012}{:024}",
+                ds.created_ms,
+                ds.version,
+                first_seq + i
+            ));
         }
     } else {
         for i in 0..responses.iter().filter(|r| r.is_none()).count() as u64 {
-            ids.push(format!("{:020}{:012}{:024}", ds.created_ms, ds.version, first_seq + i));
+            ids.push(format!(
+                "{:020}{:012}{:024}",
+                ds.created_ms,
+                ds.version,
+                first_seq + i
+            ));
         }
     }
     let mut ids = ids.into_iter();

@@ -31,10 +31,16 @@ pub fn dispatch(world: &mut World, action: &str, req: Request<'_>) -> Result<Val
             let f = TransformFunction::from_request(req)?;
             let exists = world.firehose.functions.contains_key(&f.name);
             if action == "CreateTransformFunction" && exists {
-                return Err(ApiError::in_use(format!("Function already exist: {}", f.name)));
+                return Err(ApiError::in_use(format!(
+                    "Function already exist: {}",
+                    f.name
+                )));
             }
             if action == "UpdateTransformFunction" && !exists {
-                return Err(ApiError::not_found(format!("Function not found: {}", function_arn(&f.name))));
+                return Err(ApiError::not_found(format!(
+                    "Function not found: {}",
+                    function_arn(&f.name)
+                )));
             }
             let out = f.describe();
             world.firehose.functions.insert(f.name.clone(), f);
@@ -43,30 +49,49 @@ pub fn dispatch(world: &mut World, action: &str, req: Request<'_>) -> Result<Val
         "DeleteTransformFunction" => {
             req.deny_unknown(&["FunctionName"])?;
             let name = req.str("FunctionName")?;
-            world.firehose.functions.remove(name).ok_or_else(|| ApiError::not_found(format!("Function not found: {}", function_arn(name))))?;
+            world.firehose.functions.remove(name).ok_or_else(|| {
+                ApiError::not_found(format!("Function not found: {}", function_arn(name)))
+            })?;
             Ok(json!({}))
         }
         "ListTransformFunctions" => {
             req.deny_unknown(&[])?;
-            Ok(json!({ "Functions": world.firehose.functions.values().map(TransformFunction::describe).collect::<Vec<_>>() }))
+            Ok(
+                json!({ "Functions": world.firehose.functions.values().map(TransformFunction::describe).collect::<Vec<_>>() }),
+            )
         }
         "TestTransformFunction" => {
             req.deny_unknown(&["FunctionName", "Data"])?;
             let name = req.str("FunctionName")?;
-            let f = world.firehose.functions.get(name).ok_or_else(|| ApiError::not_found(format!("Function not found: {}", function_arn(name))))?;
-            let data = base64::engine::general_purpose::STANDARD.decode(req.str("Data")?).map_err(|_| ApiError::serialization("Data is not valid base64"))?;
+            let f = world.firehose.functions.get(name).ok_or_else(|| {
+                ApiError::not_found(format!("Function not found: {}", function_arn(name)))
+            })?;
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(req.str("Data")?)
+                .map_err(|_| ApiError::serialization("Data is not valid base64"))?;
             let (outcome, ops) = apply_chain(&f.steps, &data, f.budget);
             Ok(match outcome {
-                Outcome::Ok { data, partition_keys } => json!({
+                Outcome::Ok {
+                    data,
+                    partition_keys,
+                } => json!({
                     "Result": "Ok", "Data": base64::engine::general_purpose::STANDARD.encode(&data),
                     "Text": String::from_utf8_lossy(&data), "PartitionKeys": partition_keys, "Operations": ops,
                 }),
                 Outcome::Dropped => json!({ "Result": "Dropped", "Operations": ops }),
-                Outcome::ProcessingFailed(reason) => json!({ "Result": "ProcessingFailed", "Reason": reason, "Operations": ops }),
+                Outcome::ProcessingFailed(reason) => {
+                    json!({ "Result": "ProcessingFailed", "Reason": reason, "Operations": ops })
+                }
             })
         }
         "SetDestinationBehavior" => {
-            req.deny_unknown(&["DeliveryStreamName", "LatencyMs", "ErrorRate", "OutageSeconds", "LostAckRate"])?;
+            req.deny_unknown(&[
+                "DeliveryStreamName",
+                "LatencyMs",
+                "ErrorRate",
+                "OutageSeconds",
+                "LostAckRate",
+            ])?;
             let name = req.str("DeliveryStreamName")?;
             find(world, name)?;
             let latency = req.opt_int("LatencyMs", 0, 180_000)?;
@@ -97,12 +122,21 @@ pub fn dispatch(world: &mut World, action: &str, req: Request<'_>) -> Result<Val
             Ok(crate::engine::firehose::describe::pipeline(world, ds))
         }
         "GetDestinationData" => get_destination_data(world, req),
-        other => Err(ApiError::new(ErrorKind::UnknownOperationException, format!("unknown playground action {other}"))),
+        other => Err(ApiError::new(
+            ErrorKind::UnknownOperationException,
+            format!("unknown playground action {other}"),
+        )),
     }
 }
 
 fn get_destination_data(world: &World, req: Request<'_>) -> Result<Value, ApiError> {
-    req.deny_unknown(&["DeliveryStreamName", "Query", "Index", "Limit", "IncludePayloads"])?;
+    req.deny_unknown(&[
+        "DeliveryStreamName",
+        "Query",
+        "Index",
+        "Limit",
+        "IncludePayloads",
+    ])?;
     let ds = find(world, req.str("DeliveryStreamName")?)?;
     let limit = req.opt_int("Limit", 1, 10_000)?.unwrap_or(50) as usize;
     let s = &ds.store;
@@ -122,7 +156,11 @@ fn get_destination_data(world: &World, req: Request<'_>) -> Result<Value, ApiErr
         "PayloadCount": s.payloads.len(),
     });
     if req.opt_bool("IncludePayloads")?.unwrap_or(false) {
-        out["Payloads"] = json!(s.payloads.iter().map(|p| base64::engine::general_purpose::STANDARD.encode(p)).collect::<Vec<_>>());
+        out["Payloads"] = json!(s
+            .payloads
+            .iter()
+            .map(|p| base64::engine::general_purpose::STANDARD.encode(p))
+            .collect::<Vec<_>>());
     }
     Ok(out)
 }

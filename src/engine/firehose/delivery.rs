@@ -7,8 +7,8 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::engine::firehose::compression::{compress, CompressionFormat};
-use crate::engine::firehose::config::{BackupMode, DestinationKind};
 use crate::engine::firehose::config::destination::IndexRotation;
+use crate::engine::firehose::config::{BackupMode, DestinationKind};
 use crate::engine::firehose::delivery_stream::{Delivery, DeliveryStream};
 use crate::engine::firehose::error_output::{write_backup, write_object, ErrorSink, Failure};
 use crate::engine::firehose::parquet::{deserialize, write_parquet};
@@ -24,11 +24,21 @@ pub const MAX_BACKOFF_MS: u64 = 30_000;
 
 /// Builds the batch for a flush: converts and compresses S3 objects now (Redshift's staging
 /// object is written to S3 at once; COPY is the delivery attempt).
-pub fn build_delivery(world: &mut World, ds: &mut DeliveryStream, partition: &str, reason: FlushReason, records: Vec<FhRecord>, errors: &mut ErrorSink) -> Option<Delivery> {
+pub fn build_delivery(
+    world: &mut World,
+    ds: &mut DeliveryStream,
+    partition: &str,
+    reason: FlushReason,
+    records: Vec<FhRecord>,
+    errors: &mut ErrorSink,
+) -> Option<Delivery> {
     let now = world.now();
     let mut records = records;
     let mut body: Vec<u8> = Vec::new();
-    let is_s3 = matches!(ds.destination.kind, DestinationKind::S3 { .. } | DestinationKind::Redshift { .. });
+    let is_s3 = matches!(
+        ds.destination.kind,
+        DestinationKind::S3 { .. } | DestinationKind::Redshift { .. }
+    );
     if let Some(conv) = ds.destination.conversion.clone() {
         let mut rows = Vec::new();
         let mut kept = Vec::new();
@@ -40,7 +50,15 @@ pub fn build_delivery(world: &mut World, ds: &mut DeliveryStream, partition: &st
                 }
                 Err(message) => {
                     ds.metrics.at(now).conversion_failed_records += 1;
-                    errors.add("format-conversion-failed", Failure { record: r, code: "DataFormatConversion.MalformedData".into(), message, attempts: 1 });
+                    errors.add(
+                        "format-conversion-failed",
+                        Failure {
+                            record: r,
+                            code: "DataFormatConversion.MalformedData".into(),
+                            message,
+                            attempts: 1,
+                        },
+                    );
                 }
             }
         }
@@ -62,19 +80,39 @@ pub fn build_delivery(world: &mut World, ds: &mut DeliveryStream, partition: &st
         let prefix = if ds.destination.partitioning.is_some() {
             partition.to_string()
         } else {
-            let ctx = PrefixContext { unix_ms, ..Default::default() };
-            evaluate(ds.destination.s3.prefix.as_deref().unwrap_or(""), &ctx, world.rng()).unwrap_or_default()
+            let ctx = PrefixContext {
+                unix_ms,
+                ..Default::default()
+            };
+            evaluate(
+                ds.destination.s3.prefix.as_deref().unwrap_or(""),
+                &ctx,
+                world.rng(),
+            )
+            .unwrap_or_default()
         };
         let compression = ds.destination.s3.compression;
         let id = uuid(world.rng());
-        let ext = ds.destination.s3.file_extension.clone().unwrap_or_else(|| compression.extension().to_string());
+        let ext = ds
+            .destination
+            .s3
+            .file_extension
+            .clone()
+            .unwrap_or_else(|| compression.extension().to_string());
         let name = object_name(&ds.name, ds.version, unix_ms, &id, &ext);
         let raw_len = body.len() as u64;
         let bytes = compress(compression, &body, &name, unix_ms / 1000);
         let key = format!("{prefix}{name}");
         if matches!(ds.destination.kind, DestinationKind::Redshift { .. }) {
             let bucket = ds.destination.s3.bucket.clone();
-            world.s3.put_object(&bucket, &key, bytes.clone(), now, Some(raw_len), Some(records.len() as u64));
+            world.s3.put_object(
+                &bucket,
+                &key,
+                bytes.clone(),
+                now,
+                Some(raw_len),
+                Some(records.len() as u64),
+            );
         }
         Some((key, bytes, raw_len))
     } else {
@@ -119,10 +157,15 @@ pub fn run_deliveries(world: &mut World, ds: &mut DeliveryStream, errors: &mut E
                 } else {
                     !(b.error_rate > 0.0 && world.rng().chance(b.error_rate))
                 };
-                let lost_ack = ok && !is_s3 && b.lost_ack_rate > 0.0 && world.rng().chance(b.lost_ack_rate);
+                let lost_ack =
+                    ok && !is_s3 && b.lost_ack_rate > 0.0 && world.rng().chance(b.lost_ack_rate);
                 let d = ds.deliveries.front_mut().expect("front exists");
                 if !ok {
-                    d.last_error = Some(if b.outage_until > now { "destination unavailable (outage)".into() } else { "destination returned an error (simulated error rate)".into() });
+                    d.last_error = Some(if b.outage_until > now {
+                        "destination unavailable (outage)".into()
+                    } else {
+                        "destination returned an error (simulated error rate)".into()
+                    });
                 }
                 d.in_flight = Some((now + b.latency_ms, ok, lost_ack));
                 ds.metrics.at(now).delivery_attempts += 1;
@@ -142,7 +185,10 @@ pub fn run_deliveries(world: &mut World, ds: &mut DeliveryStream, errors: &mut E
                     continue;
                 }
                 if lost_ack {
-                    d.last_error = Some("no acknowledgement before the timeout; the batch will be sent again".into());
+                    d.last_error = Some(
+                        "no acknowledgement before the timeout; the batch will be sent again"
+                            .into(),
+                    );
                 }
                 let first = d.first_attempt_ms.unwrap_or(now);
                 let retry_ms = ds.destination.retry_ms;
@@ -163,16 +209,36 @@ pub fn run_deliveries(world: &mut World, ds: &mut DeliveryStream, errors: &mut E
 /// records to `<destination>-failed/` in the backup bucket (§4.6).
 fn give_up(world: &mut World, ds: &mut DeliveryStream, d: Delivery, errors: &mut ErrorSink) {
     let n = d.records.len() as u64;
-    let message = d.last_error.clone().unwrap_or_else(|| "delivery failed".into());
+    let message = d
+        .last_error
+        .clone()
+        .unwrap_or_else(|| "delivery failed".into());
     match &ds.destination.kind {
         DestinationKind::S3 { .. } => ds.ledger.expired += n,
         DestinationKind::Redshift { .. } => {
             let target = ds.destination.s3.clone();
             let (key, _, _) = d.object.clone().unwrap_or_default();
             let manifest = json!({ "entries": [{ "url": format!("s3://{}/{}", target.bucket, key), "mandatory": true }] });
-            let oldest = d.records.iter().map(|r| r.arrival_ms).min().unwrap_or(world.now());
-            let prefix = format!("{}errors/manifests/", crate::engine::firehose::prefix::literal_head(target.prefix.as_deref()));
-            write_object(world, ds, &target, &prefix, manifest.to_string().into_bytes(), n, oldest, CompressionFormat::Uncompressed);
+            let oldest = d
+                .records
+                .iter()
+                .map(|r| r.arrival_ms)
+                .min()
+                .unwrap_or(world.now());
+            let prefix = format!(
+                "{}errors/manifests/",
+                crate::engine::firehose::prefix::literal_head(target.prefix.as_deref())
+            );
+            write_object(
+                world,
+                ds,
+                &target,
+                &prefix,
+                manifest.to_string().into_bytes(),
+                n,
+                oldest,
+                CompressionFormat::Uncompressed,
+            );
             ds.ledger.failed += n;
         }
         kind => {
@@ -188,7 +254,15 @@ fn give_up(world: &mut World, ds: &mut DeliveryStream, d: Delivery, errors: &mut
                 write_backup(world, ds, &target, &d.records, false);
             }
             for r in d.records {
-                errors.add(ty, Failure { record: r, code: code.into(), message: message.clone(), attempts: d.attempts });
+                errors.add(
+                    ty,
+                    Failure {
+                        record: r,
+                        code: code.into(),
+                        message: message.clone(),
+                        attempts: d.attempts,
+                    },
+                );
             }
         }
     }
@@ -205,7 +279,12 @@ fn commit(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink) ->
     let n = d.records.len() as u64;
     let bytes: u64 = d.records.iter().map(|r| r.data.len() as u64).sum();
     let attempt = d.attempts;
-    let request_id = format!("{:08x}-{:04x}-firehose-{}", ds.created_ms, d.id & 0xffff, d.id);
+    let request_id = format!(
+        "{:08x}-{:04x}-firehose-{}",
+        ds.created_ms,
+        d.id & 0xffff,
+        d.id
+    );
     let mut failed: Vec<(usize, String)> = Vec::new();
     match ds.destination.kind.clone() {
         DestinationKind::S3 { .. } => {
@@ -213,19 +292,34 @@ fn commit(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink) ->
                 return false;
             };
             let bucket = ds.destination.s3.bucket.clone();
-            world.s3.put_object(&bucket, &key, bytes_obj, now, Some(raw), Some(n));
+            world
+                .s3
+                .put_object(&bucket, &key, bytes_obj, now, Some(raw), Some(n));
             ds.ledger.objects += 1;
             ds.metrics.at(now).objects += 1;
         }
-        DestinationKind::Redshift { table, columns, json, delimiter } => {
+        DestinationKind::Redshift {
+            table,
+            columns,
+            json,
+            delimiter,
+        } => {
             let mut rows = Vec::new();
-            let mut cols = if ds.store.columns.is_empty() { columns.clone() } else { ds.store.columns.clone() };
+            let mut cols = if ds.store.columns.is_empty() {
+                columns.clone()
+            } else {
+                ds.store.columns.clone()
+            };
             for r in &d.records {
                 let text = String::from_utf8_lossy(&r.data);
                 for line in text.lines().filter(|l| !l.trim().is_empty()) {
                     if json {
                         let Ok(Value::Object(m)) = serde_json::from_str::<Value>(line) else {
-                            ds.store.copies.push(CopyRun { object: format!("FAILED: {line:.40}"), rows: 0, at_ms: now });
+                            ds.store.copies.push(CopyRun {
+                                object: format!("FAILED: {line:.40}"),
+                                rows: 0,
+                                at_ms: now,
+                            });
                             let d = ds.deliveries.front_mut().expect("front exists");
                             d.last_error = Some(format!("Load into table '{table}' failed: a line is not a JSON object. Check 'stl_load_errors' system table for details."));
                             return false;
@@ -233,9 +327,21 @@ fn commit(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink) ->
                         if cols.is_empty() {
                             cols = m.keys().cloned().collect();
                         }
-                        rows.push(cols.iter().map(|c| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(c)).map_or(String::new(), |(_, v)| v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect::<Vec<_>>());
+                        rows.push(
+                            cols.iter()
+                                .map(|c| {
+                                    m.iter().find(|(k, _)| k.eq_ignore_ascii_case(c)).map_or(
+                                        String::new(),
+                                        |(_, v)| {
+                                            v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                                        },
+                                    )
+                                })
+                                .collect::<Vec<_>>(),
+                        );
                     } else {
-                        let cells: Vec<String> = line.split(delimiter).map(str::to_string).collect();
+                        let cells: Vec<String> =
+                            line.split(delimiter).map(str::to_string).collect();
                         if cells.len() != cols.len() {
                             let d = ds.deliveries.front_mut().expect("front exists");
                             d.last_error = Some(format!("Load into table '{table}' failed: a line has {} fields, the table {} columns. Check 'stl_load_errors' system table for details.", cells.len(), cols.len()));
@@ -252,17 +358,29 @@ fn commit(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink) ->
             if ds.store.copies.len() == crate::engine::firehose::stores::Store::MAX_LOG {
                 ds.store.copies.remove(0);
             }
-            ds.store.copies.push(CopyRun { object, rows: count, at_ms: now });
+            ds.store.copies.push(CopyRun {
+                object,
+                rows: count,
+                at_ms: now,
+            });
         }
         DestinationKind::OpenSearch { index, rotation } => {
             let name = rotated_index(&index, rotation, epoch.to_unix_ms(now));
             for (i, r) in d.records.iter().enumerate() {
                 match serde_json::from_slice::<Value>(&r.data) {
                     Ok(v @ Value::Object(_)) => {
-                        let doc = Document { id: format!("{}-{}", r.record_id, attempt), source: v, indexed_ms: now };
+                        let doc = Document {
+                            id: format!("{}-{}", r.record_id, attempt),
+                            source: v,
+                            indexed_ms: now,
+                        };
                         ds.store.indices.entry(name.clone()).or_default().push(doc);
                     }
-                    _ => failed.push((i, "mapper_parsing_exception: the document is not a single-line JSON object".into())),
+                    _ => failed.push((
+                        i,
+                        "mapper_parsing_exception: the document is not a single-line JSON object"
+                            .into(),
+                    )),
                 }
             }
         }
@@ -270,16 +388,32 @@ fn commit(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink) ->
             for r in &d.records {
                 ds.store.payloads.push(r.data.clone());
             }
-            ds.store.log_request(Received { request_id, at_ms: now, records: n, body_bytes: bytes, attempt });
+            ds.store.log_request(Received {
+                request_id,
+                at_ms: now,
+                records: n,
+                body_bytes: bytes,
+                attempt,
+            });
         }
         DestinationKind::HttpEndpoint { gzip, .. } => {
             let recs: Vec<Value> = d.records.iter().map(|r| json!({ "data": base64::engine::general_purpose::STANDARD.encode(&r.data) })).collect();
             let body = json!({ "requestId": request_id, "timestamp": epoch.to_unix_ms(now), "records": recs }).to_string().into_bytes();
-            let sent = if gzip { compress(CompressionFormat::Gzip, &body, "", 0).len() } else { body.len() };
+            let sent = if gzip {
+                compress(CompressionFormat::Gzip, &body, "", 0).len()
+            } else {
+                body.len()
+            };
             for r in &d.records {
                 ds.store.payloads.push(r.data.clone());
             }
-            ds.store.log_request(Received { request_id, at_ms: now, records: n, body_bytes: sent as u64, attempt });
+            ds.store.log_request(Received {
+                request_id,
+                at_ms: now,
+                records: n,
+                body_bytes: sent as u64,
+                attempt,
+            });
         }
         DestinationKind::Snowflake { .. } => {
             for (i, r) in d.records.iter().enumerate() {
@@ -290,13 +424,31 @@ fn commit(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink) ->
                                 ds.store.columns.push(k.clone());
                             }
                         }
-                        let row = ds.store.columns.iter().map(|c| m.get(c).map_or(String::new(), |v| v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect();
+                        let row = ds
+                            .store
+                            .columns
+                            .iter()
+                            .map(|c| {
+                                m.get(c).map_or(String::new(), |v| {
+                                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                                })
+                            })
+                            .collect();
                         ds.store.rows.push(row);
                     }
-                    _ => failed.push((i, "the record is not a JSON object; Snowflake rows need one".into())),
+                    _ => failed.push((
+                        i,
+                        "the record is not a JSON object; Snowflake rows need one".into(),
+                    )),
                 }
             }
-            ds.store.log_request(Received { request_id, at_ms: now, records: n, body_bytes: bytes, attempt });
+            ds.store.log_request(Received {
+                request_id,
+                at_ms: now,
+                records: n,
+                body_bytes: bytes,
+                attempt,
+            });
         }
     }
     let d = ds.deliveries.front().expect("front exists");
@@ -315,7 +467,15 @@ fn commit(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink) ->
     // Per-document failures leave the batch (they go to the error output once).
     for (i, message) in failed.iter().rev() {
         let r = d.records.remove(*i);
-        errors.add(ty, Failure { record: r, code: "OS.MapperParsingException".into(), message: message.clone(), attempts: d.attempts });
+        errors.add(
+            ty,
+            Failure {
+                record: r,
+                code: "OS.MapperParsingException".into(),
+                message: message.clone(),
+                attempts: d.attempts,
+            },
+        );
     }
     true
 }
@@ -357,5 +517,9 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 
 /// Age of a delivery's oldest record.
 pub fn batch_age(d: &Delivery, now: VirtualMs) -> VirtualMs {
-    d.records.iter().map(|r| now.saturating_sub(r.arrival_ms)).max().unwrap_or(0)
+    d.records
+        .iter()
+        .map(|r| now.saturating_sub(r.arrival_ms))
+        .max()
+        .unwrap_or(0)
 }

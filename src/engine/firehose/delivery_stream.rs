@@ -207,9 +207,21 @@ impl DeliveryStream {
     /// Records somewhere inside the pipeline.
     pub fn in_flight(&self) -> u64 {
         self.processing_buffer.records.len() as u64
-            + self.invocations.iter().map(|i| i.records.len() as u64).sum::<u64>()
-            + self.buffers.values().map(|b| b.records.len() as u64).sum::<u64>()
-            + self.deliveries.iter().map(|d| d.records.len() as u64).sum::<u64>()
+            + self
+                .invocations
+                .iter()
+                .map(|i| i.records.len() as u64)
+                .sum::<u64>()
+            + self
+                .buffers
+                .values()
+                .map(|b| b.records.len() as u64)
+                .sum::<u64>()
+            + self
+                .deliveries
+                .iter()
+                .map(|d| d.records.len() as u64)
+                .sum::<u64>()
     }
 
     /// Remembers a flush.

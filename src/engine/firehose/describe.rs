@@ -46,7 +46,13 @@ pub fn pipeline(world: &World, ds: &DeliveryStream) -> Value {
     let now = world.now();
     let d = &ds.destination;
     let lambda = d.processing.lambda().map(|p| match p {
-        Processor::Lambda { function, retries, buffer_bytes, buffer_interval_ms, .. } => json!({
+        Processor::Lambda {
+            function,
+            retries,
+            buffer_bytes,
+            buffer_interval_ms,
+            ..
+        } => json!({
             "Function": function, "Retries": retries, "BufferSizeBytes": buffer_bytes,
             "BufferIntervalMs": buffer_interval_ms,
         }),
@@ -55,10 +61,12 @@ pub fn pipeline(world: &World, ds: &DeliveryStream) -> Value {
     let buffers: Vec<Value> = ds
         .buffers
         .iter()
-        .map(|(k, b)| json!({
-            "Partition": k, "Records": b.records.len(), "Bytes": b.bytes,
-            "OpenedMs": b.opened_ms, "AgeMs": now.saturating_sub(b.opened_ms),
-        }))
+        .map(|(k, b)| {
+            json!({
+                "Partition": k, "Records": b.records.len(), "Bytes": b.bytes,
+                "OpenedMs": b.opened_ms, "AgeMs": now.saturating_sub(b.opened_ms),
+            })
+        })
         .collect();
     let invocations: Vec<Value> = ds
         .invocations

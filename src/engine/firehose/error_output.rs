@@ -9,7 +9,9 @@ use serde_json::json;
 use crate::engine::firehose::compression::{compress, CompressionFormat};
 use crate::engine::firehose::config::S3Target;
 use crate::engine::firehose::delivery_stream::DeliveryStream;
-use crate::engine::firehose::prefix::{evaluate, format_timestamp, literal_head, object_name, uuid, PrefixContext, DEFAULT_TIME_FORMAT};
+use crate::engine::firehose::prefix::{
+    evaluate, format_timestamp, literal_head, object_name, uuid, PrefixContext, DEFAULT_TIME_FORMAT,
+};
 use crate::engine::firehose::record::FhRecord;
 use crate::engine::time::VirtualMs;
 use crate::engine::world::World;
@@ -50,12 +52,18 @@ impl ErrorSink {
         let now = world.now();
         let epoch = world.epoch();
         let lambda_arn = ds.destination.processing.lambda().and_then(|p| match p {
-            crate::engine::firehose::config::Processor::Lambda { function_arn, .. } => Some(function_arn.clone()),
+            crate::engine::firehose::config::Processor::Lambda { function_arn, .. } => {
+                Some(function_arn.clone())
+            }
             _ => None,
         });
         for (error_type, failures) in self.by_type {
             let mut body = Vec::new();
-            let oldest = failures.iter().map(|f| f.record.arrival_ms).min().unwrap_or(now);
+            let oldest = failures
+                .iter()
+                .map(|f| f.record.arrival_ms)
+                .min()
+                .unwrap_or(now);
             for f in &failures {
                 let mut line = json!({
                     "attemptsMade": f.attempts,
@@ -79,7 +87,16 @@ impl ErrorSink {
             let target = ds.destination.s3.clone();
             let prefix = error_prefix(world, ds, &target, error_type, oldest);
             let n = failures.len() as u64;
-            write_object(world, ds, &target, &prefix, body, n, oldest, CompressionFormat::Uncompressed);
+            write_object(
+                world,
+                ds,
+                &target,
+                &prefix,
+                body,
+                n,
+                oldest,
+                CompressionFormat::Uncompressed,
+            );
             ds.ledger.failed += n;
         }
     }
@@ -87,11 +104,21 @@ impl ErrorSink {
 
 /// The evaluated error prefix for `error_type` (§4.4): `ErrorOutputPrefix` if set, else
 /// `<literal prefix head><error-output-type>/yyyy/MM/dd/HH/`.
-pub fn error_prefix(world: &mut World, ds: &DeliveryStream, target: &S3Target, error_type: &str, oldest_ms: VirtualMs) -> String {
+pub fn error_prefix(
+    world: &mut World,
+    ds: &DeliveryStream,
+    target: &S3Target,
+    error_type: &str,
+    oldest_ms: VirtualMs,
+) -> String {
     let unix_ms = world.epoch().to_unix_ms(oldest_ms);
     match &target.error_output_prefix {
         Some(t) => {
-            let ctx = PrefixContext { unix_ms, error_output_type: Some(error_type), ..Default::default() };
+            let ctx = PrefixContext {
+                unix_ms,
+                error_output_type: Some(error_type),
+                ..Default::default()
+            };
             evaluate(t, &ctx, world.rng()).unwrap_or_else(|_| format!("{error_type}/"))
         }
         None => {
@@ -121,25 +148,44 @@ pub fn write_object(
 ) -> String {
     let unix_ms = world.epoch().to_unix_ms(oldest_ms);
     let id = uuid(world.rng());
-    let ext = target.file_extension.clone().unwrap_or_else(|| compression.extension().to_string());
+    let ext = target
+        .file_extension
+        .clone()
+        .unwrap_or_else(|| compression.extension().to_string());
     let name = object_name(&ds.name, ds.version, unix_ms, &id, &ext);
     let key = format!("{prefix}{name}");
     let raw_len = body.len() as u64;
     let bytes = compress(compression, &body, &name, unix_ms / 1000);
     let now = world.now();
-    world.s3.put_object(&target.bucket, &key, bytes, now, Some(raw_len), Some(records));
+    world.s3.put_object(
+        &target.bucket,
+        &key,
+        bytes,
+        now,
+        Some(raw_len),
+        Some(records),
+    );
     key
 }
 
 /// Writes `records` as one backup object to `target` (AllData / source-record backup), with
 /// the target's prefix and compression.
-pub fn write_backup(world: &mut World, ds: &mut DeliveryStream, target: &S3Target, records: &[FhRecord], raw: bool) {
+pub fn write_backup(
+    world: &mut World,
+    ds: &mut DeliveryStream,
+    target: &S3Target,
+    records: &[FhRecord],
+    raw: bool,
+) {
     if records.is_empty() {
         return;
     }
     let oldest = records.iter().map(|r| r.arrival_ms).min().unwrap_or(0);
     let unix_ms = world.epoch().to_unix_ms(oldest);
-    let ctx = PrefixContext { unix_ms, ..Default::default() };
+    let ctx = PrefixContext {
+        unix_ms,
+        ..Default::default()
+    };
     let template = target.prefix.clone().unwrap_or_default();
     let prefix = evaluate(&template, &ctx, world.rng()).unwrap_or_default();
     let mut body = Vec::new();
@@ -148,8 +194,20 @@ pub fn write_backup(world: &mut World, ds: &mut DeliveryStream, target: &S3Targe
     }
     let _ = raw;
     let n = records.len() as u64;
-    let target = S3Target { file_extension: None, ..target.clone() };
-    write_object(world, ds, &target, &prefix, body.clone(), n, oldest, target.compression);
+    let target = S3Target {
+        file_extension: None,
+        ..target.clone()
+    };
+    write_object(
+        world,
+        ds,
+        &target,
+        &prefix,
+        body.clone(),
+        n,
+        oldest,
+        target.compression,
+    );
     ds.ledger.backed_up += n;
     let m = ds.metrics.at(world.now());
     m.backup_records += n;

@@ -82,12 +82,31 @@ fn bad(message: impl Into<String>) -> ApiError {
 impl TransformFunction {
     /// Reads `CreateTransformFunction` / `UpdateTransformFunction`.
     pub fn from_request(req: Request<'_>) -> Result<TransformFunction, ApiError> {
-        req.deny_unknown(&["FunctionName", "Steps", "DurationMs", "TimeoutSeconds", "ErrorRate", "OperationBudget", "ResponseFault"])?;
+        req.deny_unknown(&[
+            "FunctionName",
+            "Steps",
+            "DurationMs",
+            "TimeoutSeconds",
+            "ErrorRate",
+            "OperationBudget",
+            "ResponseFault",
+        ])?;
         let name = req.str("FunctionName")?;
-        if name.is_empty() || name.len() > 64 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Err(crate::engine::api::error::ApiError::validation(name, "functionName", "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]{1,64}"));
+        if name.is_empty()
+            || name.len() > 64
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(crate::engine::api::error::ApiError::validation(
+                name,
+                "functionName",
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]{1,64}",
+            ));
         }
-        let list = req.opt_list("Steps")?.ok_or_else(|| crate::engine::api::request::missing("Steps"))?;
+        let list = req
+            .opt_list("Steps")?
+            .ok_or_else(|| crate::engine::api::request::missing("Steps"))?;
         if list.is_empty() || list.len() > 20 {
             return Err(bad("Steps must hold 1 to 20 steps"));
         }
@@ -95,11 +114,16 @@ impl TransformFunction {
         for (i, s) in list.iter().enumerate() {
             let ty = s.get("Type").and_then(Value::as_str).unwrap_or("");
             if ty == "Script" {
-                let src = s.get("Source").and_then(Value::as_str).ok_or_else(|| bad(format!("Steps[{i}]: a Script step needs Source")))?;
-                let script = Script::compile(src).map_err(|e| bad(format!("Steps[{i}]: script error at {e}")))?;
+                let src = s
+                    .get("Source")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| bad(format!("Steps[{i}]: a Script step needs Source")))?;
+                let script = Script::compile(src)
+                    .map_err(|e| bad(format!("Steps[{i}]: script error at {e}")))?;
                 steps.push(TransformStep::Script(script));
             } else {
-                let b = BuiltinTransform::from_json(s).map_err(|m| bad(format!("Steps[{i}]: {m}")))?;
+                let b =
+                    BuiltinTransform::from_json(s).map_err(|m| bad(format!("Steps[{i}]: {m}")))?;
                 steps.push(TransformStep::Builtin(b));
             }
         }
@@ -115,7 +139,9 @@ impl TransformFunction {
             duration_ms: req.opt_int("DurationMs", 0, 900_000)?.unwrap_or(200) as u64,
             timeout_ms: timeout_s * 1000,
             error_rate: req.opt_f64("ErrorRate", 0.0, 1.0)?.unwrap_or(0.0),
-            budget: req.opt_int("OperationBudget", 1, 10_000_000)?.map_or(DEFAULT_BUDGET, |b| b as u64),
+            budget: req
+                .opt_int("OperationBudget", 1, 10_000_000)?
+                .map_or(DEFAULT_BUDGET, |b| b as u64),
             fault,
         })
     }

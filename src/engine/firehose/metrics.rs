@@ -194,14 +194,24 @@ impl FhMetrics {
 
     /// `(period start s, sum, maximum, samples)` per period over `[from_s, to_s)`, for metric
     /// `name` of a stream whose deliveries are `family`. Empty periods are left out.
-    pub fn series(&self, name: &str, family: &str, from_s: u64, to_s: u64, period_s: u64) -> Vec<(u64, f64, f64, u64)> {
+    pub fn series(
+        &self,
+        name: &str,
+        family: &str,
+        from_s: u64,
+        to_s: u64,
+        period_s: u64,
+    ) -> Vec<(u64, f64, f64, u64)> {
         let mut out = Vec::new();
         let mut start = from_s;
         while start < to_s {
             let end = (start + period_s).min(to_s);
             let (mut sum, mut max, mut n) = (0.0, f64::MIN, 0u64);
             for sec in start..end {
-                let Some(s) = sec.checked_sub(self.first_second).and_then(|i| self.seconds.get(i as usize)) else {
+                let Some(s) = sec
+                    .checked_sub(self.first_second)
+                    .and_then(|i| self.seconds.get(i as usize))
+                else {
                     continue;
                 };
                 if let Some((v, _)) = value(s, name, family) {

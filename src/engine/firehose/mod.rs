@@ -81,7 +81,9 @@ pub fn delivery_stream_arn(name: &str) -> String {
 /// Checks a delivery stream name: 1–64 characters of `[a-zA-Z0-9_.-]` (§4.1).
 pub fn validate_name(name: &str, member: &str) -> Result<(), crate::engine::api::error::ApiError> {
     let ok = (1..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-');
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-');
     if ok {
         Ok(())
     } else {
@@ -105,10 +107,22 @@ pub fn digest_text(world: &crate::engine::world::World) -> String {
             ds.in_flight(), ds.pump_at
         ));
         for (k, b) in &ds.buffers {
-            out.push_str(&format!("  buf {k} {} {} {}\n", b.records.len(), b.bytes, b.opened_ms));
+            out.push_str(&format!(
+                "  buf {k} {} {} {}\n",
+                b.records.len(),
+                b.bytes,
+                b.opened_ms
+            ));
         }
         for d in &ds.deliveries {
-            out.push_str(&format!("  del {} {} {} {:?} {}\n", d.id, d.records.len(), d.attempts, d.in_flight, d.not_before));
+            out.push_str(&format!(
+                "  del {} {} {} {:?} {}\n",
+                d.id,
+                d.records.len(),
+                d.attempts,
+                d.in_flight,
+                d.not_before
+            ));
         }
     }
     for (name, f) in &world.firehose.functions {

@@ -7,7 +7,9 @@ use crate::engine::firehose::delivery::{build_delivery, run_deliveries};
 use crate::engine::firehose::delivery_stream::{DeliveryStream, FlushLog, Invocation, Status};
 use crate::engine::firehose::error_output::{write_backup, ErrorSink, Failure};
 use crate::engine::firehose::prefix::{evaluate, PrefixContext};
-use crate::engine::firehose::processing::{check_response, invocation_event, run_function, RecordResult};
+use crate::engine::firehose::processing::{
+    check_response, invocation_event, run_function, RecordResult,
+};
 use crate::engine::firehose::record::{FhRecord, FlushReason};
 use crate::engine::firehose::{FirehoseEvent, MAX_DATA_AGE_MS};
 use crate::engine::time::VirtualMs;
@@ -20,7 +22,11 @@ pub const MAX_SUB_RECORDS: usize = 500;
 
 /// Runs `f` with delivery stream `name` taken out of the world (so `f` may use the world's RNG,
 /// S3 and Kinesis freely), puts it back, and schedules its next pump.
-pub fn with_stream<R>(world: &mut World, name: &str, f: impl FnOnce(&mut World, &mut DeliveryStream) -> R) -> Option<R> {
+pub fn with_stream<R>(
+    world: &mut World,
+    name: &str,
+    f: impl FnOnce(&mut World, &mut DeliveryStream) -> R,
+) -> Option<R> {
     let mut ds = world.firehose.streams.remove(name)?;
     let out = f(world, &mut ds);
     let next = next_due(&ds, world.now());
@@ -34,7 +40,13 @@ pub fn with_stream<R>(world: &mut World, name: &str, f: impl FnOnce(&mut World, 
         if let Some(n) = next {
             ds.pump_at = Some(n);
             world.firehose.streams.insert(name.to_string(), ds);
-            world.schedule(n, Event::Firehose(FirehoseEvent::Pump { stream: name.to_string(), created_ms: created }));
+            world.schedule(
+                n,
+                Event::Firehose(FirehoseEvent::Pump {
+                    stream: name.to_string(),
+                    created_ms: created,
+                }),
+            );
             return Some(out);
         }
     }
@@ -47,7 +59,11 @@ pub fn on_event(world: &mut World, event: FirehoseEvent) {
     match event {
         FirehoseEvent::Pump { stream, created_ms } => {
             let now = world.now();
-            let ok = world.firehose.streams.get(&stream).is_some_and(|d| d.created_ms == created_ms);
+            let ok = world
+                .firehose
+                .streams
+                .get(&stream)
+                .is_some_and(|d| d.created_ms == created_ms);
             if !ok {
                 return;
             }
@@ -105,10 +121,15 @@ pub fn next_due(ds: &DeliveryStream, now: VirtualMs) -> Option<VirtualMs> {
         Status::Deleting => return None,
         Status::Active => {}
     }
-    if let crate::engine::firehose::delivery_stream::Source::Kinesis { next_poll_ms, .. } = &ds.source {
+    if let crate::engine::firehose::delivery_stream::Source::Kinesis { next_poll_ms, .. } =
+        &ds.source
+    {
         see(Some(*next_poll_ms));
     }
-    if let Some(Processor::Lambda { buffer_interval_ms, .. }) = ds.destination.processing.lambda() {
+    if let Some(Processor::Lambda {
+        buffer_interval_ms, ..
+    }) = ds.destination.processing.lambda()
+    {
         see(ds.processing_buffer.deadline(*buffer_interval_ms));
     }
     if let Some(inv) = ds.invocations.front() {
@@ -128,7 +149,12 @@ pub fn next_due(ds: &DeliveryStream, now: VirtualMs) -> Option<VirtualMs> {
 }
 
 /// Accepts records into the pipeline (after de-aggregation) at `now`.
-pub fn accept(world: &mut World, ds: &mut DeliveryStream, records: Vec<FhRecord>, errors: &mut ErrorSink) {
+pub fn accept(
+    world: &mut World,
+    ds: &mut DeliveryStream,
+    records: Vec<FhRecord>,
+    errors: &mut ErrorSink,
+) {
     let now = world.now();
     for r in records {
         ds.ledger.accepted += 1;
@@ -149,19 +175,18 @@ pub fn accept(world: &mut World, ds: &mut DeliveryStream, records: Vec<FhRecord>
 
 /// Splits a record per the `RecordDeAggregation` processor (§4.5), keeping everything else.
 pub fn deaggregate(ds: &DeliveryStream, data: Vec<u8>) -> Result<Vec<Vec<u8>>, String> {
-    let Some(Processor::RecordDeAggregation { delimiter }) = ds
-        .destination
-        .processing
-        .processors
-        .iter()
-        .find(|p| ds.destination.processing.enabled && matches!(p, Processor::RecordDeAggregation { .. }))
+    let Some(Processor::RecordDeAggregation { delimiter }) =
+        ds.destination.processing.processors.iter().find(|p| {
+            ds.destination.processing.enabled && matches!(p, Processor::RecordDeAggregation { .. })
+        })
     else {
         return Ok(vec![data]);
     };
     let parts: Vec<Vec<u8>> = match delimiter {
         None => {
             let mut out = Vec::new();
-            let stream = serde_json::Deserializer::from_slice(&data).into_iter::<serde_json::Value>();
+            let stream =
+                serde_json::Deserializer::from_slice(&data).into_iter::<serde_json::Value>();
             for v in stream {
                 let v = v.map_err(|e| format!("record is not a sequence of JSON objects: {e}"))?;
                 out.push(v.to_string().into_bytes());
@@ -171,7 +196,10 @@ pub fn deaggregate(ds: &DeliveryStream, data: Vec<u8>) -> Result<Vec<Vec<u8>>, S
         Some(d) => split_on(&data, d),
     };
     if parts.len() > MAX_SUB_RECORDS {
-        return Err(format!("record holds {} sub-records; the limit is {MAX_SUB_RECORDS}", parts.len()));
+        return Err(format!(
+            "record holds {} sub-records; the limit is {MAX_SUB_RECORDS}",
+            parts.len()
+        ));
     }
     Ok(parts)
 }
@@ -198,7 +226,11 @@ fn split_on(data: &[u8], d: &[u8]) -> Vec<Vec<u8>> {
 
 fn lambda_hints(ds: &DeliveryStream) -> (u64, u64) {
     match ds.destination.processing.lambda() {
-        Some(Processor::Lambda { buffer_bytes, buffer_interval_ms, .. }) => (*buffer_bytes, *buffer_interval_ms),
+        Some(Processor::Lambda {
+            buffer_bytes,
+            buffer_interval_ms,
+            ..
+        }) => (*buffer_bytes, *buffer_interval_ms),
         _ => (u64::MAX, u64::MAX),
     }
 }
@@ -207,7 +239,11 @@ fn lambda_hints(ds: &DeliveryStream) -> (u64, u64) {
 fn flush_processing(world: &mut World, ds: &mut DeliveryStream, reason: FlushReason, force: bool) {
     let now = world.now();
     let (size, interval) = lambda_hints(ds);
-    let reason = if force { Some(reason) } else { ds.processing_buffer.due(size, interval, now) };
+    let reason = if force {
+        Some(reason)
+    } else {
+        ds.processing_buffer.due(size, interval, now)
+    };
     let Some(reason) = reason else {
         return;
     };
@@ -216,7 +252,13 @@ fn flush_processing(world: &mut World, ds: &mut DeliveryStream, reason: FlushRea
     if records.is_empty() {
         return;
     }
-    ds.log_flush(FlushLog { at_ms: now, reason, buffer: "transform".into(), records: records.len() as u64, bytes });
+    ds.log_flush(FlushLog {
+        at_ms: now,
+        reason,
+        buffer: "transform".into(),
+        records: records.len() as u64,
+        bytes,
+    });
     if ds.destination.backup_mode == BackupMode::SourceRecords {
         if let Some(target) = ds.destination.source_backup.clone() {
             write_backup(world, ds, &target, &records, true);
@@ -236,7 +278,13 @@ fn flush_processing(world: &mut World, ds: &mut DeliveryStream, reason: FlushRea
 /// Starts and completes transform invocations, one at a time, oldest first.
 fn run_invocations(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink) {
     let now = world.now();
-    let Some(Processor::Lambda { function, retries, function_arn, .. }) = ds.destination.processing.lambda().cloned() else {
+    let Some(Processor::Lambda {
+        function,
+        retries,
+        function_arn,
+        ..
+    }) = ds.destination.processing.lambda().cloned()
+    else {
         return;
     };
     while let Some(inv) = ds.invocations.front_mut() {
@@ -246,11 +294,35 @@ fn run_invocations(world: &mut World, ds: &mut DeliveryStream, errors: &mut Erro
                 inv.attempts += 1;
                 let f = world.firehose.functions.get(&function).cloned();
                 let (duration, failure) = match &f {
-                    None => (0, Some(("Lambda.FunctionNotFound".to_string(), format!("function {function} does not exist")))),
-                    Some(f) if f.duration_ms > f.timeout_ms => (f.timeout_ms, Some(("Lambda.FunctionTimeout".to_string(), format!("the invocation took longer than the function's {} s timeout", f.timeout_ms / 1000)))),
+                    None => (
+                        0,
+                        Some((
+                            "Lambda.FunctionNotFound".to_string(),
+                            format!("function {function} does not exist"),
+                        )),
+                    ),
+                    Some(f) if f.duration_ms > f.timeout_ms => (
+                        f.timeout_ms,
+                        Some((
+                            "Lambda.FunctionTimeout".to_string(),
+                            format!(
+                                "the invocation took longer than the function's {} s timeout",
+                                f.timeout_ms / 1000
+                            ),
+                        )),
+                    ),
                     Some(f) => {
                         let fails = f.error_rate > 0.0 && world.rng().chance(f.error_rate);
-                        (f.duration_ms, fails.then(|| ("Lambda.FunctionError".to_string(), "the function returned an error (simulated error rate)".to_string())))
+                        (
+                            f.duration_ms,
+                            fails.then(|| {
+                                (
+                                    "Lambda.FunctionError".to_string(),
+                                    "the function returned an error (simulated error rate)"
+                                        .to_string(),
+                                )
+                            }),
+                        )
                     }
                 };
                 let inv = ds.invocations.front_mut().expect("front exists");
@@ -265,7 +337,13 @@ fn run_invocations(world: &mut World, ds: &mut DeliveryStream, errors: &mut Erro
                 let mut failure = inv.failure.take();
                 let mut results = Vec::new();
                 if failure.is_none() {
-                    let event = invocation_event(&format!("{:08}-invocation-{}", ds.created_ms, inv.id), &ds.arn, source_arn(ds), &inv.records, world.epoch());
+                    let event = invocation_event(
+                        &format!("{:08}-invocation-{}", ds.created_ms, inv.id),
+                        &ds.arn,
+                        source_arn(ds),
+                        &inv.records,
+                        world.epoch(),
+                    );
                     let response = match world.firehose.functions.get(&function) {
                         Some(f) => run_function(f, &event),
                         None => serde_json::json!({}),
@@ -284,7 +362,15 @@ fn run_invocations(world: &mut World, ds: &mut DeliveryStream, errors: &mut Erro
                     }
                     Some((code, message)) => {
                         for r in inv.records {
-                            errors.add("processing-failed", Failure { record: r, code: code.clone(), message: message.clone(), attempts: inv.attempts });
+                            errors.add(
+                                "processing-failed",
+                                Failure {
+                                    record: r,
+                                    code: code.clone(),
+                                    message: message.clone(),
+                                    attempts: inv.attempts,
+                                },
+                            );
                         }
                     }
                     None => {
@@ -301,7 +387,15 @@ fn run_invocations(world: &mut World, ds: &mut DeliveryStream, errors: &mut Erro
                                 }
                                 RecordResult::Dropped => ds.ledger.dropped += 1,
                                 RecordResult::Failed { code, message } => {
-                                    errors.add("processing-failed", Failure { record: r, code, message, attempts: inv.attempts });
+                                    errors.add(
+                                        "processing-failed",
+                                        Failure {
+                                            record: r,
+                                            code,
+                                            message,
+                                            attempts: inv.attempts,
+                                        },
+                                    );
                                 }
                             }
                         }
@@ -322,13 +416,26 @@ fn source_arn(ds: &DeliveryStream) -> Option<&str> {
 }
 
 /// Partition keys, delimiter, and into the destination buffer of the record's partition.
-fn after_transform(world: &mut World, ds: &mut DeliveryStream, mut r: FhRecord, errors: &mut ErrorSink) {
+fn after_transform(
+    world: &mut World,
+    ds: &mut DeliveryStream,
+    mut r: FhRecord,
+    errors: &mut ErrorSink,
+) {
     let now = world.now();
     if let Some(keys) = ds.destination.processing.metadata_keys() {
         match crate::engine::firehose::config::processing::extract_keys(keys, &r.data) {
             Ok(k) => r.query_keys = k,
             Err(message) => {
-                errors.add("partitioning-failed", Failure { record: r, code: "DynamicPartitioning.MetadataExtractionFailed".into(), message, attempts: 1 });
+                errors.add(
+                    "partitioning-failed",
+                    Failure {
+                        record: r,
+                        code: "DynamicPartitioning.MetadataExtractionFailed".into(),
+                        message,
+                        attempts: 1,
+                    },
+                );
                 return;
             }
         }
@@ -351,7 +458,15 @@ fn after_transform(world: &mut World, ds: &mut DeliveryStream, mut r: FhRecord, 
         match evaluate(&template, &ctx, world.rng()) {
             Ok(p) => p,
             Err(message) => {
-                errors.add("partitioning-failed", Failure { record: r, code: "DynamicPartitioning.PrefixEvaluationFailed".into(), message, attempts: 1 });
+                errors.add(
+                    "partitioning-failed",
+                    Failure {
+                        record: r,
+                        code: "DynamicPartitioning.PrefixEvaluationFailed".into(),
+                        message,
+                        attempts: 1,
+                    },
+                );
                 return;
             }
         }
@@ -360,7 +475,15 @@ fn after_transform(world: &mut World, ds: &mut DeliveryStream, mut r: FhRecord, 
     };
     if !ds.buffers.contains_key(&partition) && ds.buffers.len() >= MAX_ACTIVE_PARTITIONS {
         ds.metrics.at(now).partition_exceeded += 1;
-        errors.add("activePartitionExceeded", Failure { record: r, code: "DynamicPartitioning.ActivePartitionsLimitExceeded".into(), message: format!("more than {MAX_ACTIVE_PARTITIONS} active partitions"), attempts: 1 });
+        errors.add(
+            "activePartitionExceeded",
+            Failure {
+                record: r,
+                code: "DynamicPartitioning.ActivePartitionsLimitExceeded".into(),
+                message: format!("more than {MAX_ACTIVE_PARTITIONS} active partitions"),
+                attempts: 1,
+            },
+        );
         return;
     }
     let size = ds.destination.buffering.size_bytes;
@@ -372,14 +495,23 @@ fn after_transform(world: &mut World, ds: &mut DeliveryStream, mut r: FhRecord, 
 }
 
 /// Flushes every destination buffer that is due (or all, if `all`).
-pub fn flush_destination(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink, all: bool) {
+pub fn flush_destination(
+    world: &mut World,
+    ds: &mut DeliveryStream,
+    errors: &mut ErrorSink,
+    all: bool,
+) {
     let now = world.now();
     let h = ds.destination.buffering;
     let due: Vec<(String, FlushReason)> = ds
         .buffers
         .iter()
         .filter_map(|(k, b)| {
-            let reason = if all && !b.records.is_empty() { Some(FlushReason::ConfigChange) } else { b.due(h.size_bytes, h.interval_ms, now) };
+            let reason = if all && !b.records.is_empty() {
+                Some(FlushReason::ConfigChange)
+            } else {
+                b.due(h.size_bytes, h.interval_ms, now)
+            };
             reason.map(|r| (k.clone(), r))
         })
         .collect();
@@ -388,7 +520,13 @@ pub fn flush_destination(world: &mut World, ds: &mut DeliveryStream, errors: &mu
     }
 }
 
-fn flush_one(world: &mut World, ds: &mut DeliveryStream, partition: &str, reason: FlushReason, errors: &mut ErrorSink) {
+fn flush_one(
+    world: &mut World,
+    ds: &mut DeliveryStream,
+    partition: &str,
+    reason: FlushReason,
+    errors: &mut ErrorSink,
+) {
     let now = world.now();
     let Some(b) = ds.buffers.get_mut(partition) else {
         return;
@@ -399,8 +537,16 @@ fn flush_one(world: &mut World, ds: &mut DeliveryStream, partition: &str, reason
     if records.is_empty() {
         return;
     }
-    ds.log_flush(FlushLog { at_ms: now, reason, buffer: partition.to_string(), records: records.len() as u64, bytes });
-    if ds.destination.backup_mode == BackupMode::SourceRecords && ds.destination.processing.lambda().is_none() {
+    ds.log_flush(FlushLog {
+        at_ms: now,
+        reason,
+        buffer: partition.to_string(),
+        records: records.len() as u64,
+        bytes,
+    });
+    if ds.destination.backup_mode == BackupMode::SourceRecords
+        && ds.destination.processing.lambda().is_none()
+    {
         if let Some(target) = ds.destination.source_backup.clone() {
             write_backup(world, ds, &target, &records, true);
         }

@@ -43,9 +43,9 @@ pub fn parse(template: &str) -> Result<Vec<Part>, String> {
             .find('}')
             .ok_or_else(|| format!("unterminated expression in prefix {template:?}"))?;
         let expr = &after[..end];
-        let (ns, arg) = expr
-            .split_once(':')
-            .ok_or_else(|| format!("expression !{{{expr}}} needs a namespace, e.g. !{{timestamp:yyyy}}"))?;
+        let (ns, arg) = expr.split_once(':').ok_or_else(|| {
+            format!("expression !{{{expr}}} needs a namespace, e.g. !{{timestamp:yyyy}}")
+        })?;
         parts.push(match ns {
             "timestamp" => {
                 format_timestamp(arg, 0)?;
@@ -73,7 +73,11 @@ fn has_expressions(parts: &[Part]) -> bool {
 }
 
 /// Checks `Prefix` and `ErrorOutputPrefix` against the rules of §4.4.
-pub fn check_prefixes(prefix: Option<&str>, error_prefix: Option<&str>, partitioned: bool) -> Result<(), String> {
+pub fn check_prefixes(
+    prefix: Option<&str>,
+    error_prefix: Option<&str>,
+    partitioned: bool,
+) -> Result<(), String> {
     for (name, p) in [("Prefix", prefix), ("ErrorOutputPrefix", error_prefix)] {
         if p.is_some_and(|p| p.len() > MAX_PREFIX) {
             return Err(format!("{name} is longer than {MAX_PREFIX} characters"));
@@ -83,7 +87,9 @@ pub fn check_prefixes(prefix: Option<&str>, error_prefix: Option<&str>, partitio
     if parts.contains(&Part::ErrorOutputType) {
         return Err("!{firehose:error-output-type} may only appear in ErrorOutputPrefix".into());
     }
-    let keyed = parts.iter().any(|p| matches!(p, Part::FromQuery(_) | Part::FromLambda(_)));
+    let keyed = parts
+        .iter()
+        .any(|p| matches!(p, Part::FromQuery(_) | Part::FromLambda(_)));
     if keyed && !partitioned {
         return Err("partitionKeyFromQuery / partitionKeyFromLambda expressions need dynamic partitioning enabled".into());
     }
@@ -91,11 +97,17 @@ pub fn check_prefixes(prefix: Option<&str>, error_prefix: Option<&str>, partitio
         return Err("with dynamic partitioning enabled, Prefix must use at least one !{partitionKeyFromQuery:…} or !{partitionKeyFromLambda:…} expression".into());
     }
     if has_expressions(&parts) && error_prefix.is_none() {
-        return Err("ErrorOutputPrefix is required when Prefix contains expressions (semantics.md §4.4)".into());
+        return Err(
+            "ErrorOutputPrefix is required when Prefix contains expressions (semantics.md §4.4)"
+                .into(),
+        );
     }
     if let Some(e) = error_prefix {
         let eparts = parse(e)?;
-        if eparts.iter().any(|p| matches!(p, Part::FromQuery(_) | Part::FromLambda(_))) {
+        if eparts
+            .iter()
+            .any(|p| matches!(p, Part::FromQuery(_) | Part::FromLambda(_)))
+        {
             return Err("ErrorOutputPrefix may not use partition keys".into());
         }
         if has_expressions(&eparts) && !eparts.contains(&Part::ErrorOutputType) {
@@ -174,7 +186,11 @@ pub struct PrefixContext<'a> {
 /// Evaluates a template; a missing partition key or an evaluated prefix over 512 characters is an
 /// error (the record goes to the error output). Without any timestamp expression the default time
 /// prefix is appended (§4.4).
-pub fn evaluate(template: &str, ctx: &PrefixContext<'_>, rng: &mut WorldRng) -> Result<String, String> {
+pub fn evaluate(
+    template: &str,
+    ctx: &PrefixContext<'_>,
+    rng: &mut WorldRng,
+) -> Result<String, String> {
     let parts = parse(template)?;
     let mut out = String::new();
     let mut timed = false;
@@ -186,16 +202,23 @@ pub fn evaluate(template: &str, ctx: &PrefixContext<'_>, rng: &mut WorldRng) -> 
                 out.push_str(&format_timestamp(f, ctx.unix_ms)?);
             }
             Part::RandomString => out.push_str(&random_string(rng, 11)),
-            Part::ErrorOutputType => out.push_str(ctx.error_output_type.unwrap_or("processing-failed")),
+            Part::ErrorOutputType => {
+                out.push_str(ctx.error_output_type.unwrap_or("processing-failed"))
+            }
             Part::FromQuery(k) => out.push_str(lookup(ctx.from_query, k, "partitionKeyFromQuery")?),
-            Part::FromLambda(k) => out.push_str(lookup(ctx.from_lambda, k, "partitionKeyFromLambda")?),
+            Part::FromLambda(k) => {
+                out.push_str(lookup(ctx.from_lambda, k, "partitionKeyFromLambda")?)
+            }
         }
     }
     if !timed {
         out.push_str(&format_timestamp(DEFAULT_TIME_FORMAT, ctx.unix_ms)?);
     }
     if out.len() > MAX_EVALUATED_PREFIX {
-        return Err(format!("evaluated prefix is {} characters; the limit is {MAX_EVALUATED_PREFIX}", out.len()));
+        return Err(format!(
+            "evaluated prefix is {} characters; the limit is {MAX_EVALUATED_PREFIX}",
+            out.len()
+        ));
     }
     Ok(out)
 }

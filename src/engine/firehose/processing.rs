@@ -83,15 +83,27 @@ pub fn invocation_event(
 /// decoded, passed through the steps, encoded again; then the configured response fault applied.
 pub fn run_function(f: &TransformFunction, event: &Value) -> Value {
     let mut out = Vec::new();
-    for r in event["records"].as_array().map(Vec::as_slice).unwrap_or_default() {
+    for r in event["records"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
         let id = r["recordId"].as_str().unwrap_or_default();
-        let data = b64().decode(r["data"].as_str().unwrap_or_default()).unwrap_or_default();
+        let data = b64()
+            .decode(r["data"].as_str().unwrap_or_default())
+            .unwrap_or_default();
         let (outcome, _ops) = apply_chain(&f.steps, &data, f.budget);
         out.push(match outcome {
-            Outcome::Ok { data, partition_keys } => {
+            Outcome::Ok {
+                data,
+                partition_keys,
+            } => {
                 let mut v = json!({ "recordId": id, "result": "Ok", "data": b64().encode(&data) });
                 if !partition_keys.is_empty() {
-                    let keys: Map<String, Value> = partition_keys.into_iter().map(|(k, v)| (k, json!(v))).collect();
+                    let keys: Map<String, Value> = partition_keys
+                        .into_iter()
+                        .map(|(k, v)| (k, json!(v)))
+                        .collect();
                     v["metadata"] = json!({ "partitionKeys": keys });
                 }
                 v
@@ -133,25 +145,48 @@ pub fn run_function(f: &TransformFunction, event: &Value) -> Value {
 /// Checks a response against the records sent. A response that does not answer every record
 /// exactly once fails the whole invocation (`Err(code, message)`, retried as an invocation
 /// failure); per-record problems fail only that record.
-pub fn check_response(records: &[FhRecord], response: &Value) -> Result<Vec<RecordResult>, (String, String)> {
+pub fn check_response(
+    records: &[FhRecord],
+    response: &Value,
+) -> Result<Vec<RecordResult>, (String, String)> {
     let Some(items) = response["records"].as_array() else {
-        return Err(("Lambda.InvalidResponse".into(), "the response has no records array".into()));
+        return Err((
+            "Lambda.InvalidResponse".into(),
+            "the response has no records array".into(),
+        ));
     };
     let mut seen = BTreeSet::new();
     let mut by_id: Vec<Option<&Value>> = vec![None; records.len()];
-    let index: BTreeMap<&str, usize> = records.iter().enumerate().map(|(i, r)| (r.record_id.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.record_id.as_str(), i))
+        .collect();
     for item in items {
         let id = item["recordId"].as_str().unwrap_or_default();
         let Some(&pos) = index.get(id) else {
-            return Err(("Lambda.MissingRecordId".into(), format!("the response has recordId {id:?}, which was not in the invocation")));
+            return Err((
+                "Lambda.MissingRecordId".into(),
+                format!("the response has recordId {id:?}, which was not in the invocation"),
+            ));
         };
         if !seen.insert(pos) {
-            return Err(("Lambda.DuplicatedRecordId".into(), format!("recordId {id:?} appears twice in the response")));
+            return Err((
+                "Lambda.DuplicatedRecordId".into(),
+                format!("recordId {id:?} appears twice in the response"),
+            ));
         }
         by_id[pos] = Some(item);
     }
     if seen.len() != records.len() {
-        return Err(("Lambda.MissingRecordId".into(), format!("the response answers {} of {} records", seen.len(), records.len())));
+        return Err((
+            "Lambda.MissingRecordId".into(),
+            format!(
+                "the response answers {} of {} records",
+                seen.len(),
+                records.len()
+            ),
+        ));
     }
     Ok(by_id
         .into_iter()
@@ -159,15 +194,27 @@ pub fn check_response(records: &[FhRecord], response: &Value) -> Result<Vec<Reco
             let item = item.unwrap_or(&Value::Null);
             match item["result"].as_str() {
                 Some("Ok") => match item["data"].as_str() {
-                    None => RecordResult::Failed { code: "Lambda.MissingData".into(), message: "result Ok without data".into() },
+                    None => RecordResult::Failed {
+                        code: "Lambda.MissingData".into(),
+                        message: "result Ok without data".into(),
+                    },
                     Some(d) => match b64().decode(d) {
-                        Err(_) => RecordResult::Failed { code: "Lambda.InvalidBase64".into(), message: "data is not valid base64".into() },
+                        Err(_) => RecordResult::Failed {
+                            code: "Lambda.InvalidBase64".into(),
+                            message: "data is not valid base64".into(),
+                        },
                         Ok(data) => {
                             let keys = item["metadata"]["partitionKeys"]
                                 .as_object()
                                 .map(|m| {
                                     m.iter()
-                                        .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                                        .map(|(k, v)| {
+                                            (
+                                                k.clone(),
+                                                v.as_str()
+                                                    .map_or_else(|| v.to_string(), str::to_string),
+                                            )
+                                        })
                                         .collect()
                                 })
                                 .unwrap_or_default();
@@ -178,11 +225,17 @@ pub fn check_response(records: &[FhRecord], response: &Value) -> Result<Vec<Reco
                 Some("Dropped") => RecordResult::Dropped,
                 Some("ProcessingFailed") => RecordResult::Failed {
                     code: "Lambda.ProcessingFailed".into(),
-                    message: item["errorMessage"].as_str().unwrap_or("the function returned ProcessingFailed").to_string(),
+                    message: item["errorMessage"]
+                        .as_str()
+                        .unwrap_or("the function returned ProcessingFailed")
+                        .to_string(),
                 },
                 other => RecordResult::Failed {
                     code: "Lambda.InvalidRecordStatus".into(),
-                    message: format!("result {:?} is not Ok, Dropped or ProcessingFailed", other.unwrap_or("(missing)")),
+                    message: format!(
+                        "result {:?} is not Ok, Dropped or ProcessingFailed",
+                        other.unwrap_or("(missing)")
+                    ),
                 },
             }
         })

@@ -23,7 +23,11 @@ pub struct Bucket {
 impl Bucket {
     /// A full bucket of `rate` per second.
     pub fn new(rate: u64, now: VirtualMs) -> Bucket {
-        Bucket { rate, milli_tokens: rate * 1000, last_ms: now }
+        Bucket {
+            rate,
+            milli_tokens: rate * 1000,
+            last_ms: now,
+        }
     }
 
     fn refill(&mut self, now: VirtualMs) {

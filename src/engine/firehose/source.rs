@@ -22,7 +22,12 @@ pub const POLL_INTERVAL_MS: u64 = 1_000;
 pub const GET_RECORDS_LIMIT: u32 = 10_000;
 
 /// A new record of `ds` (not yet accepted): assigns its sequence and `RecordId`.
-pub fn new_record(ds: &mut DeliveryStream, data: Vec<u8>, now: VirtualMs, kinesis: Option<KinesisMeta>) -> FhRecord {
+pub fn new_record(
+    ds: &mut DeliveryStream,
+    data: Vec<u8>,
+    now: VirtualMs,
+    kinesis: Option<KinesisMeta>,
+) -> FhRecord {
     let seq = ds.next_seq;
     ds.next_seq += 1;
     // RecordIds are long opaque strings; this one encodes the stream's creation time and the
@@ -42,7 +47,12 @@ pub fn new_record(ds: &mut DeliveryStream, data: Vec<u8>, now: VirtualMs, kinesi
 
 /// Splits incoming payloads by the `RecordDeAggregation` processor and accepts them; a payload
 /// that cannot be split goes to the error output as `processing-failed`.
-pub fn ingest(world: &mut World, ds: &mut DeliveryStream, payloads: Vec<(Vec<u8>, Option<KinesisMeta>)>, errors: &mut ErrorSink) {
+pub fn ingest(
+    world: &mut World,
+    ds: &mut DeliveryStream,
+    payloads: Vec<(Vec<u8>, Option<KinesisMeta>)>,
+    errors: &mut ErrorSink,
+) {
     let now = world.now();
     let mut records = Vec::with_capacity(payloads.len());
     for (data, meta) in payloads {
@@ -55,7 +65,15 @@ pub fn ingest(world: &mut World, ds: &mut DeliveryStream, payloads: Vec<(Vec<u8>
             Err(message) => {
                 let r = new_record(ds, data, now, meta);
                 ds.ledger.accepted += 1;
-                errors.add("processing-failed", Failure { record: r, code: "RecordDeAggregation.Failed".into(), message, attempts: 1 });
+                errors.add(
+                    "processing-failed",
+                    Failure {
+                        record: r,
+                        code: "RecordDeAggregation.Failed".into(),
+                        message,
+                        attempts: 1,
+                    },
+                );
             }
         }
     }
@@ -64,8 +82,20 @@ pub fn ingest(world: &mut World, ds: &mut DeliveryStream, payloads: Vec<(Vec<u8>
 
 /// Starts reading the source stream (at activation: LATEST).
 pub fn activate(world: &mut World, ds: &mut DeliveryStream) {
-    if let Source::Kinesis { stream, reader, next_poll_ms, .. } = &mut ds.source {
-        let c = SdkConsumer::new(world, stream, IteratorStart::Latest, POLL_INTERVAL_MS, GET_RECORDS_LIMIT);
+    if let Source::Kinesis {
+        stream,
+        reader,
+        next_poll_ms,
+        ..
+    } = &mut ds.source
+    {
+        let c = SdkConsumer::new(
+            world,
+            stream,
+            IteratorStart::Latest,
+            POLL_INTERVAL_MS,
+            GET_RECORDS_LIMIT,
+        );
         *reader = Some(Box::new(c));
         *next_poll_ms = world.now();
     }
@@ -74,7 +104,12 @@ pub fn activate(world: &mut World, ds: &mut DeliveryStream) {
 /// Polls the source stream if due.
 pub fn poll_if_due(world: &mut World, ds: &mut DeliveryStream, errors: &mut ErrorSink) {
     let now = world.now();
-    let Source::Kinesis { reader, next_poll_ms, .. } = &mut ds.source else {
+    let Source::Kinesis {
+        reader,
+        next_poll_ms,
+        ..
+    } = &mut ds.source
+    else {
         return;
     };
     if *next_poll_ms > now {
@@ -86,7 +121,12 @@ pub fn poll_if_due(world: &mut World, ds: &mut DeliveryStream, errors: &mut Erro
     let mut read: Vec<(u32, Value)> = Vec::new();
     let next = tick_collect(world, c, Some(&mut read));
     *next_poll_ms = next.unwrap_or(now + POLL_INTERVAL_MS).max(now + 1);
-    let behind = c.shards.values().map(|s| s.stats.millis_behind_latest).max().unwrap_or(0);
+    let behind = c
+        .shards
+        .values()
+        .map(|s| s.stats.millis_behind_latest)
+        .max()
+        .unwrap_or(0);
     let epoch = world.epoch();
     let mut payloads = Vec::with_capacity(read.len());
     let (mut n, mut bytes) = (0u64, 0u64);
@@ -98,7 +138,8 @@ pub fn poll_if_due(world: &mut World, ds: &mut DeliveryStream, errors: &mut Erro
         bytes += data.len() as u64;
         let pk = r["PartitionKey"].as_str().unwrap_or_default().to_string();
         let seq = r["SequenceNumber"].as_str().unwrap_or_default().to_string();
-        let arrival_unix_ms = (r["ApproximateArrivalTimestamp"].as_f64().unwrap_or(0.0) * 1000.0).round() as u64;
+        let arrival_unix_ms =
+            (r["ApproximateArrivalTimestamp"].as_f64().unwrap_or(0.0) * 1000.0).round() as u64;
         let arrival_ms = epoch.to_virtual(arrival_unix_ms).unwrap_or(now);
         // KPL-aggregated records are de-aggregated before transformation (§4.1).
         for u in deaggregate_with_key(&pk, &data) {

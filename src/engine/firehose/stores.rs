@@ -103,10 +103,17 @@ impl Store {
     /// Searches documents of indices starting with `index` for `query`: `field:value` matches a
     /// field's text exactly (case-insensitive), anything else matches any document whose JSON
     /// text contains it (case-insensitive). Returns (index, doc) pairs, oldest first.
-    pub fn search<'a>(&'a self, index: &str, query: &str, limit: usize) -> (u64, Vec<(&'a str, &'a Document)>) {
+    pub fn search<'a>(
+        &'a self,
+        index: &str,
+        query: &str,
+        limit: usize,
+    ) -> (u64, Vec<(&'a str, &'a Document)>) {
         let q = query.trim().to_lowercase();
         let (field, value) = match q.split_once(':') {
-            Some((f, v)) if !f.is_empty() && !f.contains(' ') => (Some(f.to_string()), v.trim().to_string()),
+            Some((f, v)) if !f.is_empty() && !f.contains(' ') => {
+                (Some(f.to_string()), v.trim().to_string())
+            }
             _ => (None, q.clone()),
         };
         let mut total = 0;

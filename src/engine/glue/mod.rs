@@ -39,7 +39,10 @@ pub struct Glue {
 impl Glue {
     /// The schema of `db.table`.
     pub fn table_columns(&self, db: &str, table: &str) -> Option<TableSchema> {
-        self.databases.get(db)?.get(&table.to_ascii_lowercase()).map(|t| t.schema.clone())
+        self.databases
+            .get(db)?
+            .get(&table.to_ascii_lowercase())
+            .map(|t| t.schema.clone())
     }
 }
 
@@ -49,7 +52,10 @@ fn entity_not_found(what: String) -> ApiError {
 
 fn check_name(name: &str, what: &str) -> Result<(), ApiError> {
     if name.is_empty() || name.len() > 255 || name.chars().any(|c| c.is_control()) {
-        return Err(ApiError::new(ErrorKind::InvalidInputException, format!("{what} name must be 1–255 characters, got {name:?}")));
+        return Err(ApiError::new(
+            ErrorKind::InvalidInputException,
+            format!("{what} name must be 1–255 characters, got {name:?}"),
+        ));
     }
     Ok(())
 }
@@ -61,24 +67,35 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
     match action {
         "CreateDatabase" => {
             req.deny_unknown(&["CatalogId", "DatabaseInput", "Tags"])?;
-            let input = req.opt_struct("DatabaseInput")?.ok_or_else(|| crate::engine::api::request::missing("DatabaseInput"))?;
+            let input = req
+                .opt_struct("DatabaseInput")?
+                .ok_or_else(|| crate::engine::api::request::missing("DatabaseInput"))?;
             let name = input.str("Name")?.to_ascii_lowercase();
             check_name(&name, "Database")?;
             if glue.databases.contains_key(&name) {
-                return Err(ApiError::new(ErrorKind::AlreadyExistsException, format!("Database already exists: {name}")));
+                return Err(ApiError::new(
+                    ErrorKind::AlreadyExistsException,
+                    format!("Database already exists: {name}"),
+                ));
             }
             glue.databases.insert(name, BTreeMap::new());
             Ok(json!({}))
         }
         "GetDatabases" => {
             req.deny_unknown(&["CatalogId", "NextToken", "MaxResults"])?;
-            let list: Vec<Value> = glue.databases.keys().map(|n| json!({ "Name": n })).collect();
+            let list: Vec<Value> = glue
+                .databases
+                .keys()
+                .map(|n| json!({ "Name": n }))
+                .collect();
             Ok(json!({ "DatabaseList": list }))
         }
         "CreateTable" => {
             req.deny_unknown(&["CatalogId", "DatabaseName", "TableInput"])?;
             let db = req.str("DatabaseName")?.to_ascii_lowercase();
-            let input = req.opt_struct("TableInput")?.ok_or_else(|| crate::engine::api::request::missing("TableInput"))?;
+            let input = req
+                .opt_struct("TableInput")?
+                .ok_or_else(|| crate::engine::api::request::missing("TableInput"))?;
             let name = input.str("Name")?.to_ascii_lowercase();
             check_name(&name, "Table")?;
             let columns = input
@@ -86,10 +103,17 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
                 .and_then(|sd| sd.raw("Columns"))
                 .cloned()
                 .ok_or_else(|| ApiError::new(ErrorKind::InvalidInputException, "TableInput.StorageDescriptor.Columns is required for Firehose format conversion"))?;
-            let schema = TableSchema::from_glue_columns(&columns).map_err(|m| ApiError::new(ErrorKind::InvalidInputException, m))?;
-            let tables = glue.databases.get_mut(&db).ok_or_else(|| entity_not_found(format!("Database {db} not found.")))?;
+            let schema = TableSchema::from_glue_columns(&columns)
+                .map_err(|m| ApiError::new(ErrorKind::InvalidInputException, m))?;
+            let tables = glue
+                .databases
+                .get_mut(&db)
+                .ok_or_else(|| entity_not_found(format!("Database {db} not found.")))?;
             if tables.contains_key(&name) {
-                return Err(ApiError::new(ErrorKind::AlreadyExistsException, format!("Table already exists: {db}.{name}")));
+                return Err(ApiError::new(
+                    ErrorKind::AlreadyExistsException,
+                    format!("Table already exists: {db}.{name}"),
+                ));
             }
             tables.insert(name, Table { columns, schema });
             Ok(json!({}))
@@ -98,18 +122,36 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
             req.deny_unknown(&["CatalogId", "DatabaseName", "Name"])?;
             let db = req.str("DatabaseName")?.to_ascii_lowercase();
             let name = req.str("Name")?.to_ascii_lowercase();
-            let tables = glue.databases.get_mut(&db).ok_or_else(|| entity_not_found(format!("Database {db} not found.")))?;
+            let tables = glue
+                .databases
+                .get_mut(&db)
+                .ok_or_else(|| entity_not_found(format!("Database {db} not found.")))?;
             if action == "DeleteTable" {
-                tables.remove(&name).ok_or_else(|| entity_not_found(format!("Table {name} not found.")))?;
+                tables
+                    .remove(&name)
+                    .ok_or_else(|| entity_not_found(format!("Table {name} not found.")))?;
                 return Ok(json!({}));
             }
-            let t = tables.get(&name).ok_or_else(|| entity_not_found(format!("Table {name} not found.")))?;
-            Ok(json!({ "Table": { "Name": name, "DatabaseName": db, "StorageDescriptor": { "Columns": t.columns } } }))
+            let t = tables
+                .get(&name)
+                .ok_or_else(|| entity_not_found(format!("Table {name} not found.")))?;
+            Ok(
+                json!({ "Table": { "Name": name, "DatabaseName": db, "StorageDescriptor": { "Columns": t.columns } } }),
+            )
         }
         "GetTables" => {
-            req.deny_unknown(&["CatalogId", "DatabaseName", "Expression", "NextToken", "MaxResults"])?;
+            req.deny_unknown(&[
+                "CatalogId",
+                "DatabaseName",
+                "Expression",
+                "NextToken",
+                "MaxResults",
+            ])?;
             let db = req.str("DatabaseName")?.to_ascii_lowercase();
-            let tables = glue.databases.get(&db).ok_or_else(|| entity_not_found(format!("Database {db} not found.")))?;
+            let tables = glue
+                .databases
+                .get(&db)
+                .ok_or_else(|| entity_not_found(format!("Database {db} not found.")))?;
             let list: Vec<Value> = tables
                 .iter()
                 .map(|(n, t)| json!({ "Name": n, "DatabaseName": db, "StorageDescriptor": { "Columns": t.columns } }))
@@ -118,7 +160,10 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         }
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
-            format!("glue has no action '{other}'; supported: {}", ACTIONS.join(", ")),
+            format!(
+                "glue has no action '{other}'; supported: {}",
+                ACTIONS.join(", ")
+            ),
         )),
     }
 }

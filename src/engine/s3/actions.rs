@@ -38,7 +38,10 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "HeadObject" => get_object(world, req, false),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
-            format!("s3 has no action '{other}'; supported: {}", ACTIONS.join(", ")),
+            format!(
+                "s3 has no action '{other}'; supported: {}",
+                ACTIONS.join(", ")
+            ),
         )),
     }
 }
@@ -55,7 +58,12 @@ fn timestamp(world: &World, t: VirtualMs) -> String {
 }
 
 fn create_bucket(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
-    req.deny_unknown(&["Bucket", "CreateBucketConfiguration", "ACL", "ObjectOwnership"])?;
+    req.deny_unknown(&[
+        "Bucket",
+        "CreateBucketConfiguration",
+        "ACL",
+        "ObjectOwnership",
+    ])?;
     let name = req.str("Bucket")?;
     validate_bucket_name(name).map_err(|m| ApiError::new(ErrorKind::InvalidBucketName, m))?;
     let now = world.now();
@@ -104,9 +112,7 @@ fn decode_token(token: &str) -> Result<String, ApiError> {
         .decode(token)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| {
-            ApiError::invalid_argument("The continuation token provided is incorrect")
-        })
+        .ok_or_else(|| ApiError::invalid_argument("The continuation token provided is incorrect"))
 }
 
 fn list_objects_v2(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
@@ -123,7 +129,10 @@ fn list_objects_v2(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
     let name = req.str("Bucket")?;
     let prefix = req.opt_str("Prefix")?.unwrap_or("");
     let delimiter = req.opt_str("Delimiter")?.filter(|d| !d.is_empty());
-    let max_keys = req.opt_int("MaxKeys", 0, i64::MAX)?.unwrap_or(MAX_KEYS).min(MAX_KEYS) as usize;
+    let max_keys = req
+        .opt_int("MaxKeys", 0, i64::MAX)?
+        .unwrap_or(MAX_KEYS)
+        .min(MAX_KEYS) as usize;
     let after = match req.opt_str("ContinuationToken")? {
         Some(t) => Some(decode_token(t)?),
         None => req.opt_str("StartAfter")?.map(str::to_string),

@@ -66,7 +66,9 @@ pub fn validate_bucket_name(name: &str) -> Result<(), String> {
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
     let edge = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     let ip_like = name.split('.').count() == 4
-        && name.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        && name
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     if !(3..=63).contains(&name.len()) {
         return Err(format!(
             "Bucket name '{name}' must be between 3 and 63 characters long"

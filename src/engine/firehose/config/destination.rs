@@ -178,7 +178,11 @@ fn bad(message: impl Into<String>) -> ApiError {
     ApiError::invalid_argument(message)
 }
 
-pub(crate) fn parse_hints(req: Option<Request<'_>>, r: HintRanges, what: &str) -> Result<BufferingHints, ApiError> {
+pub(crate) fn parse_hints(
+    req: Option<Request<'_>>,
+    r: HintRanges,
+    what: &str,
+) -> Result<BufferingHints, ApiError> {
     let (size, interval) = match req {
         None => (None, None),
         Some(h) => {
@@ -219,7 +223,13 @@ pub(crate) fn hints_json(h: BufferingHints) -> Value {
 }
 
 /// Reads an S3 location (`S3DestinationConfiguration` shape plus the extended members).
-pub(crate) fn parse_s3_target(world: &World, req: Request<'_>, r: HintRanges, what: &str, extended_members: &[&str]) -> Result<S3Target, ApiError> {
+pub(crate) fn parse_s3_target(
+    world: &World,
+    req: Request<'_>,
+    r: HintRanges,
+    what: &str,
+    extended_members: &[&str],
+) -> Result<S3Target, ApiError> {
     let mut known = vec![
         "RoleARN",
         "BucketARN",
@@ -234,8 +244,11 @@ pub(crate) fn parse_s3_target(world: &World, req: Request<'_>, r: HintRanges, wh
     req.deny_unknown(&known)?;
     req.str("RoleARN")?;
     let arn = req.str("BucketARN")?;
-    let bucket = bucket_from_arn(arn)
-        .ok_or_else(|| bad(format!("{what}: BucketARN {arn:?} is not an S3 bucket ARN (arn:aws:s3:::name)")))?;
+    let bucket = bucket_from_arn(arn).ok_or_else(|| {
+        bad(format!(
+            "{what}: BucketARN {arn:?} is not an S3 bucket ARN (arn:aws:s3:::name)"
+        ))
+    })?;
     if !world.s3.has_bucket(bucket) {
         return Err(bad(format!(
             "{what}: bucket {bucket} does not exist; create it first (s3 CreateBucket)"
@@ -257,7 +270,11 @@ pub(crate) fn parse_s3_target(world: &World, req: Request<'_>, r: HintRanges, wh
                         c.is_ascii_lowercase() || c.is_ascii_digit() || "!-_.*'()".contains(c)
                     }));
             if !ok {
-                return Err(ApiError::validation(e, "fileExtension", "Member must satisfy regular expression pattern: ^$|\\.[0-9a-z!\\-_.*'()]+"));
+                return Err(ApiError::validation(
+                    e,
+                    "fileExtension",
+                    "Member must satisfy regular expression pattern: ^$|\\.[0-9a-z!\\-_.*'()]+",
+                ));
             }
             Some(e.to_string())
         }
@@ -289,14 +306,20 @@ pub(crate) fn retry_ms(req: Request<'_>, default_s: u64) -> Result<u64, ApiError
         None => Ok(default_s * 1000),
         Some(r) => {
             r.deny_unknown(&["DurationInSeconds"])?;
-            Ok(r.opt_int("DurationInSeconds", 0, 7200)?.map_or(default_s, |s| s as u64) * 1000)
+            Ok(r.opt_int("DurationInSeconds", 0, 7200)?
+                .map_or(default_s, |s| s as u64)
+                * 1000)
         }
     }
 }
 
 /// Finds and reads the one destination configuration of `req` (members in `members`, named as
 /// CreateDeliveryStream or UpdateDestination name them).
-pub fn parse_destination(world: &World, req: Request<'_>, update: bool) -> Result<Destination, ApiError> {
+pub fn parse_destination(
+    world: &World,
+    req: Request<'_>,
+    update: bool,
+) -> Result<Destination, ApiError> {
     let suffix = if update { "Update" } else { "Configuration" };
     let mut found: Vec<(&str, Request<'_>)> = Vec::new();
     for m in CREATE_MEMBERS {
@@ -307,7 +330,9 @@ pub fn parse_destination(world: &World, req: Request<'_>, update: bool) -> Resul
     }
     let (member, d) = match found.len() {
         1 => found[0],
-        0 => return Err(bad(format!("Exactly one destination configuration is required, e.g. ExtendedS3Destination{suffix}"))),
+        0 => return Err(bad(format!(
+            "Exactly one destination configuration is required, e.g. ExtendedS3Destination{suffix}"
+        ))),
         _ => return Err(bad("Only one destination configuration may be given")),
     };
     let what = member.trim_end_matches("Configuration");
@@ -315,8 +340,12 @@ pub fn parse_destination(world: &World, req: Request<'_>, update: bool) -> Resul
     match member {
         "S3DestinationConfiguration" => {
             let s3 = parse_s3_target(world, d, S3_HINTS, what, &[])?;
-            check_prefixes(s3.prefix.as_deref(), s3.error_output_prefix.as_deref(), false)
-                .map_err(bad)?;
+            check_prefixes(
+                s3.prefix.as_deref(),
+                s3.error_output_prefix.as_deref(),
+                false,
+            )
+            .map_err(bad)?;
             Ok(Destination {
                 kind: DestinationKind::S3 { extended: false },
                 destination_id,
@@ -337,13 +366,21 @@ pub fn parse_destination(world: &World, req: Request<'_>, update: bool) -> Resul
     }
 }
 
-fn parse_extended_s3(world: &World, d: Request<'_>, what: &str, destination_id: String) -> Result<Destination, ApiError> {
+fn parse_extended_s3(
+    world: &World,
+    d: Request<'_>,
+    what: &str,
+    destination_id: String,
+) -> Result<Destination, ApiError> {
     let conversion_req = d
         .opt_struct("DataFormatConversionConfiguration")?
         .filter(|c| c.opt_bool("Enabled").ok().flatten().unwrap_or(true));
     let hints = if conversion_req.is_some() {
         // Record format conversion needs ≥ 64 MiB buffers; default 128 MiB (FH-API BufferingHints).
-        HintRanges { size: (64, 128, 128), interval: S3_HINTS.interval }
+        HintRanges {
+            size: (64, 128, 128),
+            interval: S3_HINTS.interval,
+        }
     } else {
         S3_HINTS
     };
@@ -364,14 +401,18 @@ fn parse_extended_s3(world: &World, d: Request<'_>, what: &str, destination_id: 
     )?;
     if let Some(tz) = d.opt_str("CustomTimeZone")? {
         if tz != "UTC" {
-            return Err(bad(format!("CustomTimeZone {tz:?}: the playground renders prefixes in UTC only")));
+            return Err(bad(format!(
+                "CustomTimeZone {tz:?}: the playground renders prefixes in UTC only"
+            )));
         }
     }
     let processing = parse_processing(d.opt_struct("ProcessingConfiguration")?)?;
     let partitioning = match d.opt_struct("DynamicPartitioningConfiguration")? {
         Some(p) if p.opt_bool("Enabled")?.unwrap_or(false) => {
             p.deny_unknown(&["Enabled", "RetryOptions"])?;
-            Some(PartitioningConfig { retry_ms: retry_ms(p, 300)? })
+            Some(PartitioningConfig {
+                retry_ms: retry_ms(p, 300)?,
+            })
         }
         Some(p) => {
             p.deny_unknown(&["Enabled", "RetryOptions"])?;
@@ -384,9 +425,16 @@ fn parse_extended_s3(world: &World, d: Request<'_>, what: &str, destination_id: 
         return Err(bad("Zero buffering (IntervalInSeconds 0) is not supported with dynamic partitioning (semantics.md §4.2)"));
     }
     if partitioned && s3.error_output_prefix.is_none() {
-        return Err(bad("ErrorOutputPrefix is required when dynamic partitioning is enabled"));
+        return Err(bad(
+            "ErrorOutputPrefix is required when dynamic partitioning is enabled",
+        ));
     }
-    check_prefixes(s3.prefix.as_deref(), s3.error_output_prefix.as_deref(), partitioned).map_err(bad)?;
+    check_prefixes(
+        s3.prefix.as_deref(),
+        s3.error_output_prefix.as_deref(),
+        partitioned,
+    )
+    .map_err(bad)?;
     let conversion = match conversion_req {
         None => None,
         Some(c) => Some(parse_conversion(world, c, &s3)?),
@@ -394,16 +442,37 @@ fn parse_extended_s3(world: &World, d: Request<'_>, what: &str, destination_id: 
     let backup_mode = match d.opt_str("S3BackupMode")?.unwrap_or("Disabled") {
         "Disabled" => BackupMode::Disabled,
         "Enabled" => BackupMode::SourceRecords,
-        other => return Err(ApiError::validation(other, "s3BackupMode", "Member must satisfy enum value set: [Disabled, Enabled]")),
+        other => {
+            return Err(ApiError::validation(
+                other,
+                "s3BackupMode",
+                "Member must satisfy enum value set: [Disabled, Enabled]",
+            ))
+        }
     };
     let source_backup = match (backup_mode, d.opt_struct("S3BackupConfiguration")?) {
-        (BackupMode::SourceRecords, Some(b)) => Some(parse_s3_target(world, b, S3_HINTS, "S3BackupConfiguration", &[])?),
-        (BackupMode::SourceRecords, None) => return Err(bad("S3BackupMode Enabled requires S3BackupConfiguration")),
+        (BackupMode::SourceRecords, Some(b)) => Some(parse_s3_target(
+            world,
+            b,
+            S3_HINTS,
+            "S3BackupConfiguration",
+            &[],
+        )?),
+        (BackupMode::SourceRecords, None) => {
+            return Err(bad("S3BackupMode Enabled requires S3BackupConfiguration"))
+        }
         _ => None,
     };
     let mut description = s3_description(&s3, d.opt_str("RoleARN")?);
-    description["ProcessingConfiguration"] = d.raw("ProcessingConfiguration").cloned().unwrap_or(json!({"Enabled": false}));
-    description["S3BackupMode"] = json!(if backup_mode == BackupMode::Disabled { "Disabled" } else { "Enabled" });
+    description["ProcessingConfiguration"] = d
+        .raw("ProcessingConfiguration")
+        .cloned()
+        .unwrap_or(json!({"Enabled": false}));
+    description["S3BackupMode"] = json!(if backup_mode == BackupMode::Disabled {
+        "Disabled"
+    } else {
+        "Enabled"
+    });
     if let Some(b) = &source_backup {
         description["S3BackupDescription"] = s3_description(b, None);
     }
@@ -433,31 +502,67 @@ fn parse_extended_s3(world: &World, d: Request<'_>, what: &str, destination_id: 
     })
 }
 
-fn parse_conversion(world: &World, c: Request<'_>, s3: &S3Target) -> Result<ConversionConfig, ApiError> {
-    c.deny_unknown(&["Enabled", "SchemaConfiguration", "InputFormatConfiguration", "OutputFormatConfiguration"])?;
+fn parse_conversion(
+    world: &World,
+    c: Request<'_>,
+    s3: &S3Target,
+) -> Result<ConversionConfig, ApiError> {
+    c.deny_unknown(&[
+        "Enabled",
+        "SchemaConfiguration",
+        "InputFormatConfiguration",
+        "OutputFormatConfiguration",
+    ])?;
     if s3.compression != CompressionFormat::Uncompressed {
         return Err(bad("CompressionFormat must be UNCOMPRESSED when record format conversion is enabled: the Parquet file compresses its own pages (semantics.md §4.5)"));
     }
-    let schema = c.opt_struct("SchemaConfiguration")?.ok_or_else(|| bad("DataFormatConversionConfiguration requires SchemaConfiguration"))?;
-    schema.deny_unknown(&["RoleARN", "CatalogId", "DatabaseName", "TableName", "Region", "VersionId"])?;
+    let schema = c
+        .opt_struct("SchemaConfiguration")?
+        .ok_or_else(|| bad("DataFormatConversionConfiguration requires SchemaConfiguration"))?;
+    schema.deny_unknown(&[
+        "RoleARN",
+        "CatalogId",
+        "DatabaseName",
+        "TableName",
+        "Region",
+        "VersionId",
+    ])?;
     let db = schema.str("DatabaseName")?;
     let table = schema.str("TableName")?;
     let columns = world.glue.table_columns(db, table).ok_or_else(|| {
-        bad(format!("Glue table {db}.{table} does not exist; create it first (glue CreateTable)"))
+        bad(format!(
+            "Glue table {db}.{table} does not exist; create it first (glue CreateTable)"
+        ))
     })?;
-    let input = c.raw("InputFormatConfiguration").cloned().unwrap_or(json!({"Deserializer": {"OpenXJsonSerDe": {}}}));
-    let deserializer = Deserializer::from_aws(&input).map_err(|m| bad(format!("InputFormatConfiguration: {m}")))?;
-    let out = c.opt_struct("OutputFormatConfiguration")?.ok_or_else(|| bad("DataFormatConversionConfiguration requires OutputFormatConfiguration"))?;
-    let ser = out.opt_struct("Serializer")?.ok_or_else(|| bad("OutputFormatConfiguration requires Serializer"))?;
+    let input = c
+        .raw("InputFormatConfiguration")
+        .cloned()
+        .unwrap_or(json!({"Deserializer": {"OpenXJsonSerDe": {}}}));
+    let deserializer = Deserializer::from_aws(&input)
+        .map_err(|m| bad(format!("InputFormatConfiguration: {m}")))?;
+    let out = c.opt_struct("OutputFormatConfiguration")?.ok_or_else(|| {
+        bad("DataFormatConversionConfiguration requires OutputFormatConfiguration")
+    })?;
+    let ser = out
+        .opt_struct("Serializer")?
+        .ok_or_else(|| bad("OutputFormatConfiguration requires Serializer"))?;
     if ser.raw("OrcSerDe").is_some() {
         return Err(bad(format!("OrcSerDe: {ORC_UNAVAILABLE}")));
     }
-    let parquet = ser.opt_struct("ParquetSerDe")?.ok_or_else(|| bad("Serializer requires ParquetSerDe (OrcSerDe is unavailable here)"))?;
+    let parquet = ser
+        .opt_struct("ParquetSerDe")?
+        .ok_or_else(|| bad("Serializer requires ParquetSerDe (OrcSerDe is unavailable here)"))?;
     let compression = match parquet.opt_str("Compression")?.unwrap_or("SNAPPY") {
         "SNAPPY" => ParquetCompression::Snappy,
         "GZIP" => ParquetCompression::Gzip,
         "UNCOMPRESSED" => ParquetCompression::Uncompressed,
-        other => return Err(ApiError::validation(other, "compression", "Member must satisfy enum value set: [UNCOMPRESSED, GZIP, SNAPPY]")),
+        other => {
+            return Err(ApiError::validation(
+                other,
+                "compression",
+                "Member must satisfy enum value set: [UNCOMPRESSED, GZIP, SNAPPY]",
+            ))
+        }
     };
     Ok(ConversionConfig {
         schema: columns,

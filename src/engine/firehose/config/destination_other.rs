@@ -19,7 +19,12 @@ fn bad(message: impl Into<String>) -> ApiError {
     ApiError::invalid_argument(message)
 }
 
-fn backup_mode(req: Request<'_>, failed: &str, all: &str, default: &str) -> Result<BackupMode, ApiError> {
+fn backup_mode(
+    req: Request<'_>,
+    failed: &str,
+    all: &str,
+    default: &str,
+) -> Result<BackupMode, ApiError> {
     match req.opt_str("S3BackupMode")?.unwrap_or(default) {
         m if m == failed => Ok(BackupMode::FailedOnly),
         m if m == all => Ok(BackupMode::All),
@@ -37,7 +42,10 @@ fn strip_secrets(v: &Value) -> Value {
         for secret in ["Password", "HECToken", "PrivateKey", "KeyPassphrase"] {
             m.remove(secret);
         }
-        if let Some(ep) = m.get_mut("EndpointConfiguration").and_then(Value::as_object_mut) {
+        if let Some(ep) = m
+            .get_mut("EndpointConfiguration")
+            .and_then(Value::as_object_mut)
+        {
             ep.remove("AccessKey");
         }
     }
@@ -66,25 +74,46 @@ pub fn parse_other(
         v.extend_from_slice(extra);
         v
     };
-    let s3_req = d
-        .opt_struct("S3Configuration")?
-        .ok_or_else(|| bad(format!("{what} requires S3Configuration (the backup bucket)")))?;
+    let s3_req = d.opt_struct("S3Configuration")?.ok_or_else(|| {
+        bad(format!(
+            "{what} requires S3Configuration (the backup bucket)"
+        ))
+    })?;
     let processing = parse_processing(d.opt_struct("ProcessingConfiguration")?)?;
     let (kind, buffering, mode, retry, target) = match member {
         "RedshiftDestinationConfiguration" => {
-            d.deny_unknown(&with(&["ClusterJDBCURL", "CopyCommand", "Username", "Password", "S3BackupConfiguration", "SecretsManagerConfiguration"]))?;
+            d.deny_unknown(&with(&[
+                "ClusterJDBCURL",
+                "CopyCommand",
+                "Username",
+                "Password",
+                "S3BackupConfiguration",
+                "SecretsManagerConfiguration",
+            ]))?;
             let jdbc = d.str("ClusterJDBCURL")?;
             if !jdbc.starts_with("jdbc:redshift://") {
-                return Err(bad(format!("ClusterJDBCURL must start with jdbc:redshift://, got {jdbc:?}")));
+                return Err(bad(format!(
+                    "ClusterJDBCURL must start with jdbc:redshift://, got {jdbc:?}"
+                )));
             }
-            let copy = d.opt_struct("CopyCommand")?.ok_or_else(|| bad("RedshiftDestinationConfiguration requires CopyCommand"))?;
+            let copy = d
+                .opt_struct("CopyCommand")?
+                .ok_or_else(|| bad("RedshiftDestinationConfiguration requires CopyCommand"))?;
             copy.deny_unknown(&["DataTableName", "DataTableColumns", "CopyOptions"])?;
             let table = copy.str("DataTableName")?.to_string();
             let columns: Vec<String> = copy
                 .opt_str("DataTableColumns")?
-                .map(|c| c.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+                .map(|c| {
+                    c.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default();
-            let options = copy.opt_str("CopyOptions")?.unwrap_or("").to_ascii_lowercase();
+            let options = copy
+                .opt_str("CopyOptions")?
+                .unwrap_or("")
+                .to_ascii_lowercase();
             let json = options.contains("json 'auto'") || options.contains("format as json 'auto'");
             let delimiter = options
                 .split("delimiter")
@@ -100,14 +129,28 @@ pub fn parse_other(
             let mode = match d.opt_str("S3BackupMode")?.unwrap_or("Disabled") {
                 "Disabled" => BackupMode::Disabled,
                 "Enabled" => BackupMode::SourceRecords,
-                other => return Err(ApiError::validation(other, "s3BackupMode", "Member must satisfy enum value set: [Disabled, Enabled]")),
+                other => {
+                    return Err(ApiError::validation(
+                        other,
+                        "s3BackupMode",
+                        "Member must satisfy enum value set: [Disabled, Enabled]",
+                    ))
+                }
             };
             let staging = parse_s3_target(world, s3_req, S3_HINTS, "S3Configuration", &[])?;
-            if !matches!(staging.compression, CompressionFormat::Uncompressed | CompressionFormat::Gzip) {
+            if !matches!(
+                staging.compression,
+                CompressionFormat::Uncompressed | CompressionFormat::Gzip
+            ) {
                 return Err(bad("Redshift's S3Configuration.CompressionFormat must be UNCOMPRESSED or GZIP: COPY cannot read the others (semantics.md §4.5)"));
             }
             (
-                DestinationKind::Redshift { table: table.clone(), columns, json, delimiter },
+                DestinationKind::Redshift {
+                    table: table.clone(),
+                    columns,
+                    json,
+                    delimiter,
+                },
                 staging.buffering,
                 mode,
                 retry_ms(d, 3600)?,
@@ -115,12 +158,25 @@ pub fn parse_other(
             )
         }
         "AmazonopensearchserviceDestinationConfiguration" => {
-            d.deny_unknown(&with(&["DomainARN", "ClusterEndpoint", "IndexName", "TypeName", "IndexRotationPeriod", "VpcConfiguration", "DocumentIdOptions"]))?;
+            d.deny_unknown(&with(&[
+                "DomainARN",
+                "ClusterEndpoint",
+                "IndexName",
+                "TypeName",
+                "IndexRotationPeriod",
+                "VpcConfiguration",
+                "DocumentIdOptions",
+            ]))?;
             if d.opt_str("DomainARN")?.is_none() && d.opt_str("ClusterEndpoint")?.is_none() {
                 return Err(bad("Either DomainARN or ClusterEndpoint is required"));
             }
             let index = d.str("IndexName")?.to_string();
-            if index.is_empty() || index.len() > 80 || index.chars().any(|c| c.is_ascii_uppercase() || " ,\"*\\<|>/?".contains(c)) {
+            if index.is_empty()
+                || index.len() > 80
+                || index
+                    .chars()
+                    .any(|c| c.is_ascii_uppercase() || " ,\"*\\<|>/?".contains(c))
+            {
                 return Err(ApiError::validation(&index, "indexName", "Member must be 1–80 lower-case characters without spaces or , \" * \\ < | > / ?"));
             }
             let rotation = match d.opt_str("IndexRotationPeriod")?.unwrap_or("OneDay") {
@@ -132,36 +188,85 @@ pub fn parse_other(
                 other => return Err(ApiError::validation(other, "indexRotationPeriod", "Member must satisfy enum value set: [NoRotation, OneHour, OneDay, OneWeek, OneMonth]")),
             };
             (
-                DestinationKind::OpenSearch { index: index.clone(), rotation },
-                parse_hints(d.opt_struct("BufferingHints")?, HintRanges { size: (1, 100, 5), interval: (0, 900, 300) }, what)?,
-                backup_mode(d, "FailedDocumentsOnly", "AllDocuments", "FailedDocumentsOnly")?,
+                DestinationKind::OpenSearch {
+                    index: index.clone(),
+                    rotation,
+                },
+                parse_hints(
+                    d.opt_struct("BufferingHints")?,
+                    HintRanges {
+                        size: (1, 100, 5),
+                        interval: (0, 900, 300),
+                    },
+                    what,
+                )?,
+                backup_mode(
+                    d,
+                    "FailedDocumentsOnly",
+                    "AllDocuments",
+                    "FailedDocumentsOnly",
+                )?,
                 retry_ms(d, 300)?,
                 format!("index {index}"),
             )
         }
         "SplunkDestinationConfiguration" => {
-            d.deny_unknown(&with(&["HECEndpoint", "HECEndpointType", "HECToken", "HECAcknowledgmentTimeoutInSeconds", "SecretsManagerConfiguration"]))?;
+            d.deny_unknown(&with(&[
+                "HECEndpoint",
+                "HECEndpointType",
+                "HECToken",
+                "HECAcknowledgmentTimeoutInSeconds",
+                "SecretsManagerConfiguration",
+            ]))?;
             let endpoint = d.str("HECEndpoint")?.to_string();
             match d.str("HECEndpointType")? {
                 "Raw" | "Event" => {}
-                other => return Err(ApiError::validation(other, "hECEndpointType", "Member must satisfy enum value set: [Raw, Event]")),
+                other => {
+                    return Err(ApiError::validation(
+                        other,
+                        "hECEndpointType",
+                        "Member must satisfy enum value set: [Raw, Event]",
+                    ))
+                }
             }
-            let ack = d.opt_int("HECAcknowledgmentTimeoutInSeconds", 180, 600)?.unwrap_or(180) as u64;
+            let ack = d
+                .opt_int("HECAcknowledgmentTimeoutInSeconds", 180, 600)?
+                .unwrap_or(180) as u64;
             (
-                DestinationKind::Splunk { endpoint: endpoint.clone(), ack_timeout_ms: ack * 1000 },
-                parse_hints(d.opt_struct("BufferingHints")?, HintRanges { size: (1, 5, 5), interval: (0, 60, 60) }, what)?,
+                DestinationKind::Splunk {
+                    endpoint: endpoint.clone(),
+                    ack_timeout_ms: ack * 1000,
+                },
+                parse_hints(
+                    d.opt_struct("BufferingHints")?,
+                    HintRanges {
+                        size: (1, 5, 5),
+                        interval: (0, 60, 60),
+                    },
+                    what,
+                )?,
                 backup_mode(d, "FailedEventsOnly", "AllEvents", "FailedEventsOnly")?,
                 retry_ms(d, 3600)?,
                 endpoint,
             )
         }
         "HttpEndpointDestinationConfiguration" => {
-            d.deny_unknown(&with(&["EndpointConfiguration", "RequestConfiguration", "SecretsManagerConfiguration"]))?;
-            let ep = d.opt_struct("EndpointConfiguration")?.ok_or_else(|| bad("HttpEndpointDestinationConfiguration requires EndpointConfiguration"))?;
+            d.deny_unknown(&with(&[
+                "EndpointConfiguration",
+                "RequestConfiguration",
+                "SecretsManagerConfiguration",
+            ]))?;
+            let ep = d.opt_struct("EndpointConfiguration")?.ok_or_else(|| {
+                bad("HttpEndpointDestinationConfiguration requires EndpointConfiguration")
+            })?;
             ep.deny_unknown(&["Url", "Name", "AccessKey"])?;
             let url = ep.str("Url")?.to_string();
             if !url.starts_with("https://") || url.len() > 1000 {
-                return Err(ApiError::validation(&url, "endpointConfiguration.url", "Member must satisfy regular expression pattern: https://.*"));
+                return Err(ApiError::validation(
+                    &url,
+                    "endpointConfiguration.url",
+                    "Member must satisfy regular expression pattern: https://.*",
+                ));
             }
             let name = ep.opt_str("Name")?.unwrap_or("").to_string();
             let low = url.to_ascii_lowercase();
@@ -173,8 +278,14 @@ pub fn parse_other(
                 HttpFlavour::Generic
             };
             let ranges = match flavour {
-                HttpFlavour::Datadog => HintRanges { size: (1, 4, 4), interval: (0, 900, 60) },
-                _ => HintRanges { size: (1, 64, 5), interval: (0, 900, 300) },
+                HttpFlavour::Datadog => HintRanges {
+                    size: (1, 4, 4),
+                    interval: (0, 900, 60),
+                },
+                _ => HintRanges {
+                    size: (1, 64, 5),
+                    interval: (0, 900, 300),
+                },
             };
             let gzip = match d.opt_struct("RequestConfiguration")? {
                 None => false,
@@ -183,12 +294,23 @@ pub fn parse_other(
                     match rc.opt_str("ContentEncoding")?.unwrap_or("NONE") {
                         "NONE" => false,
                         "GZIP" => true,
-                        other => return Err(ApiError::validation(other, "contentEncoding", "Member must satisfy enum value set: [NONE, GZIP]")),
+                        other => {
+                            return Err(ApiError::validation(
+                                other,
+                                "contentEncoding",
+                                "Member must satisfy enum value set: [NONE, GZIP]",
+                            ))
+                        }
                     }
                 }
             };
             (
-                DestinationKind::HttpEndpoint { url: url.clone(), name, flavour, gzip },
+                DestinationKind::HttpEndpoint {
+                    url: url.clone(),
+                    name,
+                    flavour,
+                    gzip,
+                },
                 parse_hints(d.opt_struct("BufferingHints")?, ranges, what)?,
                 backup_mode(d, "FailedDataOnly", "AllData", "FailedDataOnly")?,
                 retry_ms(d, 300)?,
@@ -196,12 +318,40 @@ pub fn parse_other(
             )
         }
         "SnowflakeDestinationConfiguration" => {
-            d.deny_unknown(&with(&["AccountUrl", "PrivateKey", "KeyPassphrase", "User", "Database", "Schema", "Table", "SnowflakeRoleConfiguration", "DataLoadingOption", "MetaDataColumnName", "ContentColumnName", "SnowflakeVpcConfiguration", "SecretsManagerConfiguration"]))?;
+            d.deny_unknown(&with(&[
+                "AccountUrl",
+                "PrivateKey",
+                "KeyPassphrase",
+                "User",
+                "Database",
+                "Schema",
+                "Table",
+                "SnowflakeRoleConfiguration",
+                "DataLoadingOption",
+                "MetaDataColumnName",
+                "ContentColumnName",
+                "SnowflakeVpcConfiguration",
+                "SecretsManagerConfiguration",
+            ]))?;
             let url = d.str("AccountUrl")?;
-            let table = format!("{}.{}.{}", d.str("Database")?, d.str("Schema")?, d.str("Table")?);
+            let table = format!(
+                "{}.{}.{}",
+                d.str("Database")?,
+                d.str("Schema")?,
+                d.str("Table")?
+            );
             (
-                DestinationKind::Snowflake { table: table.clone() },
-                parse_hints(d.opt_struct("BufferingHints")?, HintRanges { size: (1, 128, 128), interval: (0, 900, 0) }, what)?,
+                DestinationKind::Snowflake {
+                    table: table.clone(),
+                },
+                parse_hints(
+                    d.opt_struct("BufferingHints")?,
+                    HintRanges {
+                        size: (1, 128, 128),
+                        interval: (0, 900, 0),
+                    },
+                    what,
+                )?,
                 backup_mode(d, "FailedDataOnly", "AllData", "FailedDataOnly")?,
                 retry_ms(d, 60)?,
                 format!("{url} {table}"),
@@ -210,11 +360,16 @@ pub fn parse_other(
         other => return Err(bad(format!("Unknown destination configuration {other}"))),
     };
     let s3 = parse_s3_target(world, s3_req, S3_HINTS, "S3Configuration", &[])?;
-    check_prefixes(s3.prefix.as_deref(), s3.error_output_prefix.as_deref(), false).map_err(bad)?;
+    check_prefixes(
+        s3.prefix.as_deref(),
+        s3.error_output_prefix.as_deref(),
+        false,
+    )
+    .map_err(bad)?;
     let source_backup = match (&kind, mode, d.opt_struct("S3BackupConfiguration")?) {
-        (DestinationKind::Redshift { .. }, BackupMode::SourceRecords, Some(b)) => {
-            Some(parse_s3_target(world, b, S3_HINTS, "S3BackupConfiguration", &[])?)
-        }
+        (DestinationKind::Redshift { .. }, BackupMode::SourceRecords, Some(b)) => Some(
+            parse_s3_target(world, b, S3_HINTS, "S3BackupConfiguration", &[])?,
+        ),
         (DestinationKind::Redshift { .. }, BackupMode::SourceRecords, None) => {
             return Err(bad("S3BackupMode Enabled requires S3BackupConfiguration"))
         }
@@ -222,7 +377,9 @@ pub fn parse_other(
     };
     let mut description = strip_secrets(&d.as_value());
     description["S3DestinationDescription"] = s3_description(&s3, None);
-    description.as_object_mut().map(|m| m.remove("S3Configuration"));
+    description
+        .as_object_mut()
+        .map(|m| m.remove("S3Configuration"));
     if !matches!(kind, DestinationKind::Redshift { .. }) {
         description["BufferingHints"] = hints_json(buffering);
     }

@@ -109,7 +109,9 @@ pub fn parse_processing(req: Option<Request<'_>>) -> Result<ProcessingConfig, Ap
         .filter(|p| matches!(p, Processor::Lambda { .. }))
         .count();
     if lambdas > 1 {
-        return Err(bad("At most one Lambda processor is allowed per destination"));
+        return Err(bad(
+            "At most one Lambda processor is allowed per destination",
+        ));
     }
     // AWS's order, whatever order the request listed them in.
     processors.sort_by_key(|p| match p {
@@ -279,7 +281,10 @@ pub fn parse_jq_object(q: &str) -> Result<Vec<(String, Vec<String>)>, String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
-            return Err(format!("partition key name '{}' is not a plain name", k.trim()));
+            return Err(format!(
+                "partition key name '{}' is not a plain name",
+                k.trim()
+            ));
         }
         let path = path.trim();
         let rest = path
@@ -320,8 +325,18 @@ pub fn extract_keys(
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
-            Value::Null => return Err(format!("partition key '{k}' (.{}) is missing or null", path.join("."))),
-            _ => return Err(format!("partition key '{k}' (.{}) is not a scalar", path.join("."))),
+            Value::Null => {
+                return Err(format!(
+                    "partition key '{k}' (.{}) is missing or null",
+                    path.join(".")
+                ))
+            }
+            _ => {
+                return Err(format!(
+                    "partition key '{k}' (.{}) is not a scalar",
+                    path.join(".")
+                ))
+            }
         };
         out.push((k.clone(), text));
     }
