@@ -16,12 +16,26 @@ const GOLDEN: &str = "4080bab1ffcf1cf36dfef7a2396a3e99";
 
 fn scenario(seed: u64) -> Session {
     let mut s = session(seed);
-    ok(&mut s, "kinesis", "CreateStream", json!({ "StreamName": "src", "ShardCount": 2 }));
+    ok(
+        &mut s,
+        "kinesis",
+        "CreateStream",
+        json!({ "StreamName": "src", "ShardCount": 2 }),
+    );
     ok(&mut s, "s3", "CreateBucket", json!({ "Bucket": "lake" }));
     s.advance_to(2_000);
-    ok(&mut s, "playground", "CreateTransformFunction", json!({ "FunctionName": "t", "ErrorRate": 0.3, "Steps": [
-        { "Type": "Script", "Source": "if (record.n % 9 == 0) { fail \"nines\"; }\npartition(\"k\", record.k);\nreturn to_json(record) + \"\\n\";" } ] }));
-    ok(&mut s, "firehose", "CreateDeliveryStream", json!({
+    ok(
+        &mut s,
+        "playground",
+        "CreateTransformFunction",
+        json!({ "FunctionName": "t", "ErrorRate": 0.3, "Steps": [
+        { "Type": "Script", "Source": "if (record.n % 9 == 0) { fail \"nines\"; }\npartition(\"k\", record.k);\nreturn to_json(record) + \"\\n\";" } ] }),
+    );
+    ok(
+        &mut s,
+        "firehose",
+        "CreateDeliveryStream",
+        json!({
         "DeliveryStreamName": "fh", "DeliveryStreamType": "KinesisStreamAsSource",
         "KinesisStreamSourceConfiguration": { "KinesisStreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/src", "RoleARN": "arn:aws:iam::123456789012:role/r" },
         "ExtendedS3DestinationConfiguration": {
@@ -32,13 +46,24 @@ fn scenario(seed: u64) -> Session {
             "ProcessingConfiguration": { "Enabled": true, "Processors": [{ "Type": "Lambda", "Parameters": [
                 { "ParameterName": "LambdaArn", "ParameterValue": "arn:aws:lambda:us-east-1:123456789012:function:t" },
                 { "ParameterName": "BufferIntervalInSeconds", "ParameterValue": "60" } ] }] },
-        } }));
+        } }),
+    );
     s.advance_to(8_000);
-    ok(&mut s, "playground", "SetDestinationBehavior", json!({ "DeliveryStreamName": "fh", "ErrorRate": 0.25 }));
+    ok(
+        &mut s,
+        "playground",
+        "SetDestinationBehavior",
+        json!({ "DeliveryStreamName": "fh", "ErrorRate": 0.25 }),
+    );
     for n in 0..400u64 {
         s.advance_to(8_000 + n * 150);
         let data = common::b64(format!("{{\"n\":{n},\"k\":\"key{}\"}}", n % 3).as_bytes());
-        ok(&mut s, "kinesis", "PutRecord", json!({ "StreamName": "src", "Data": data, "PartitionKey": format!("pk{n}") }));
+        ok(
+            &mut s,
+            "kinesis",
+            "PutRecord",
+            json!({ "StreamName": "src", "Data": data, "PartitionKey": format!("pk{n}") }),
+        );
     }
     s
 }
@@ -72,5 +97,9 @@ fn frames_and_replay_give_the_same_world() {
     assert_eq!(world_digest(replayed.world()), world_digest(a.world()));
     let mut c = scenario(23);
     c.advance_to(200_000);
-    assert_ne!(world_digest(c.world()), world_digest(a.world()), "another seed, another world");
+    assert_ne!(
+        world_digest(c.world()),
+        world_digest(a.world()),
+        "another seed, another world"
+    );
 }

@@ -330,9 +330,11 @@ pub fn parse_destination(
     }
     let (member, d) = match found.len() {
         1 => found[0],
-        0 => return Err(bad(format!(
+        0 => {
+            return Err(bad(format!(
             "Exactly one destination configuration is required, e.g. ExtendedS3Destination{suffix}"
-        ))),
+        )))
+        }
         _ => return Err(bad("Only one destination configuration may be given")),
     };
     let what = member.trim_end_matches("Configuration");
