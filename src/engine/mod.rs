@@ -29,6 +29,7 @@
 
 pub mod action_log;
 pub mod api;
+pub mod analytics;
 pub mod apps;
 pub mod cloudwatch;
 pub mod console;

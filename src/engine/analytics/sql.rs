@@ -1,0 +1,1 @@
+//! SQL subset (semantics.md §5.8). Placeholder until the SQL front-end lands.
