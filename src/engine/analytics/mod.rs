@@ -6,8 +6,10 @@
 //!   and the runtime).
 //! - [`window`]: window assigners, triggers, allowed lateness, aggregates, the keyed window operator
 //!   and key groups (§5.3–§5.5).
+//! - [`rows`]: a record as a JSON row: fields, timestamps, keys, `WHERE` evaluation.
 //! - [`sql`]: the SQL subset → [`spec::QuerySpec`], with positioned errors (§5.8).
 
+pub mod rows;
 pub mod spec;
 pub mod sql;
 pub mod window;
