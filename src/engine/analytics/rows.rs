@@ -85,20 +85,22 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The grouping key of a row: the key columns' values joined with `|` (strings as they are,
-/// others as JSON text, missing as `null`); `""` without keys.
+/// The grouping key of a row: the key columns' values as a JSON array text (`["acme",3]`, missing
+/// as `null`), lossless so results can show each key column; `""` without keys.
 pub fn key_of(row: &Value, keys: &[String]) -> String {
-    let mut out = String::new();
-    for (i, k) in keys.iter().enumerate() {
-        if i > 0 {
-            out.push('|');
-        }
-        match field(row, k) {
-            Value::String(s) => out.push_str(s),
-            other => out.push_str(&other.to_string()),
-        }
+    if keys.is_empty() {
+        return String::new();
     }
-    out
+    let values: Vec<Value> = keys.iter().map(|k| field(row, k).clone()).collect();
+    Value::Array(values).to_string()
+}
+
+/// The key column values of a key made by [`key_of`] (empty for `""` or anything else).
+pub fn key_values(key: &str) -> Vec<Value> {
+    match serde_json::from_str::<Value>(key) {
+        Ok(Value::Array(v)) => v,
+        _ => Vec::new(),
+    }
 }
 
 fn as_f64(v: &Value) -> Option<f64> {
@@ -202,7 +204,9 @@ pub fn coerce(row: &mut Value, table: &SourceTable) {
         let Some(key) = m.keys().find(|k| k.eq_ignore_ascii_case(col)).cloned() else {
             continue;
         };
-        let v = m.get_mut(&key).expect("key exists");
+        let Some(v) = m.get_mut(&key) else {
+            continue;
+        };
         match (ty, &*v) {
             (ColumnType::BigInt, Value::String(s)) => {
                 if let Ok(i) = s.trim().parse::<i64>() {
