@@ -1,39 +1,81 @@
-//! Window operator (semantics.md §5.3–§5.5). TEMPORARY STUB replaced on merge.
-#![allow(missing_docs, unused_variables)]
-use crate::engine::analytics::spec::*;
+//! The keyed window operator, Flink-style (semantics.md §5.2–§5.5): watermarks, window assigners
+//! with Flink's exact boundaries, event/processing-time and count triggers, allowed lateness and
+//! the late side output, incremental aggregates, session merging, and key groups for rescaling.
+//!
+//! Map:
+//! - [`window_start`], [`assign_windows`]: assigners (§5.3).
+//! - [`BoundedOutOfOrderness`], [`combine_watermarks`]: watermark generation and propagation (§5.2).
+//! - [`java_string_hash`], [`murmur_hash`], [`key_group`], [`operator_index`],
+//!   [`default_max_parallelism`]: keyed state sharding (§5.5).
+//! - [`Accumulators`]: the aggregate functions of one pane.
+//! - [`WindowOperator`]: panes of all keys, timers, firing, lateness, purge (§5.4).
+//!
+//! Everything is deterministic: ordered maps only, no clock, no randomness, saturating arithmetic,
+//! and no input panics.
+
+mod accumulator;
+mod assign;
+mod count;
+mod key_group;
+mod operator;
+mod panes;
+mod session;
+mod watermark;
+
+pub use accumulator::{value_order, Accumulators};
+pub use assign::{assign_windows, window_start, MAX_WINDOWS_PER_ELEMENT};
+pub use key_group::{
+    default_max_parallelism, java_string_hash, key_group, murmur_hash, operator_index,
+};
+pub use operator::WindowOperator;
+pub use watermark::{combine_watermarks, BoundedOutOfOrderness};
+
+use crate::engine::analytics::spec::Window;
 use serde_json::Value;
-pub fn window_start(ts: i64, offset: i64, size: i64) -> i64 { ts - (ts - offset).rem_euclid(size) }
-pub fn assign_windows(spec: &WindowSpec, ts: i64) -> Vec<Window> { vec![] }
-pub fn java_string_hash(s: &str) -> i32 { 0 }
-pub fn murmur_hash(code: i32) -> i32 { 0 }
-pub fn key_group(key: &str, max_parallelism: u32) -> u32 { 0 }
-pub fn operator_index(key_group: u32, parallelism: u32, max_parallelism: u32) -> u32 { key_group * parallelism / max_parallelism }
-pub fn default_max_parallelism(parallelism: u32) -> u32 { 128 }
-#[derive(Clone, Debug)]
-pub struct BoundedOutOfOrderness { d: i64 }
-impl BoundedOutOfOrderness {
-    pub fn new(delay_ms: i64, idle_timeout_ms: Option<i64>) -> Self { Self { d: delay_ms } }
-    pub fn on_event(&mut self, ts: i64, now_ms: i64) {}
-    pub fn current_watermark(&self) -> i64 { i64::MIN }
-    pub fn is_idle(&self, now_ms: i64) -> bool { false }
-    pub fn max_timestamp(&self) -> Option<i64> { None }
-}
-pub fn combine_watermarks(splits: &[(i64, bool)], previous: i64) -> i64 { previous }
+
+/// What the window operator emits.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Output {
-    Fired { key: String, window: Window, results: Vec<Value>, records: u64, update: bool },
-    Late { key: String, timestamp: i64, lateness_ms: i64, row: Value },
+    /// A window (pane) fired: one result row per key and window (§5.4).
+    Fired {
+        /// The grouping key.
+        key: String,
+        /// The window; count windows use record indexes (§5.3).
+        window: Window,
+        /// One value per aggregate, in [`AggregateSpec`](crate::engine::analytics::spec::AggregateSpec)
+        /// order.
+        results: Vec<Value>,
+        /// Records aggregated in the window.
+        records: u64,
+        /// A late firing (the window, or a session merged into it, had fired before): the result
+        /// replaces the earlier one.
+        update: bool,
+    },
+    /// A record dropped as late, sent to the late side output (§5.4 `sideOutputLateData`).
+    Late {
+        /// The grouping key.
+        key: String,
+        /// The record's event timestamp.
+        timestamp: i64,
+        /// How far behind the watermark it was: `watermark − timestamp`.
+        lateness_ms: i64,
+        /// The row itself.
+        row: Value,
+    },
 }
-#[derive(Clone, Debug)]
-pub struct WindowOperator;
-impl WindowOperator {
-    pub fn new(window: WindowSpec, time: TimeCharacteristic, allowed_lateness_ms: i64, aggregates: Vec<AggregateSpec>) -> WindowOperator { WindowOperator }
-    pub fn process(&mut self, key: &str, ts: i64, row: &Value, watermark: i64) -> Vec<Output> { vec![] }
-    pub fn on_watermark(&mut self, wm: i64) -> Vec<Output> { vec![] }
-    pub fn on_processing_time(&mut self, now: i64) -> Vec<Output> { vec![] }
-    pub fn state_by_key_group(&self, max_parallelism: u32) -> Vec<(u32, u64, u64)> { vec![] }
-    pub fn pane_count(&self) -> usize { 0 }
-    pub fn retain_key_groups(&mut self, max_parallelism: u32, keep: &dyn Fn(u32) -> bool) {}
-    pub fn absorb(&mut self, other: WindowOperator) {}
-    pub fn current_watermark(&self) -> i64 { i64::MIN }
+
+impl Output {
+    /// The deterministic order of the outputs of one call: `(window.end, window.start, key)`; a
+    /// late record sorts as the window `[timestamp, timestamp + 1)`.
+    pub fn sort_key(&self) -> (i64, i64, &str) {
+        match self {
+            Output::Fired { key, window, .. } => (window.end, window.start, key),
+            Output::Late { key, timestamp, .. } => (timestamp.saturating_add(1), *timestamp, key),
+        }
+    }
+}
+
+/// Sorts outputs by [`Output::sort_key`] (stable).
+pub(crate) fn sort_outputs(out: &mut [Output]) {
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
