@@ -87,6 +87,11 @@ pub fn world_digest(world: &World) -> String {
         h.update(crate::engine::firehose::digest_text(world));
         h.update(world.s3.digest_text());
     }
+    // Streaming applications: status, counters, watermarks, checkpoints and published results;
+    // hashed only when any exist.
+    if !world.analytics.applications.is_empty() {
+        h.update(crate::engine::analytics::application::digest_text(world));
+    }
     let bytes = h.finalize();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

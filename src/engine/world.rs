@@ -77,6 +77,8 @@ pub enum Event {
     Kcl(crate::engine::apps::kcl::KclEvent),
     /// A Firehose delivery stream has work due (§4; `firehose::pipeline`).
     Firehose(crate::engine::firehose::FirehoseEvent),
+    /// A streaming application has work due (§5; `analytics::application`).
+    Analytics(crate::engine::analytics::AnalyticsEvent),
 }
 
 /// The simulated world.
@@ -104,6 +106,8 @@ pub struct World {
     pub s3: crate::engine::s3::S3,
     /// The Glue Data Catalog (schemas for record format conversion).
     pub glue: crate::engine::glue::Glue,
+    /// Managed Service for Apache Flink applications (§5).
+    pub analytics: crate::engine::analytics::Analytics,
 }
 
 impl World {
@@ -123,6 +127,7 @@ impl World {
             firehose: Default::default(),
             s3: Default::default(),
             glue: Default::default(),
+            analytics: Default::default(),
         }
     }
 
@@ -229,6 +234,7 @@ impl World {
             Event::Efo(event) => crate::engine::kinesis::consumer::on_event(self, event),
             Event::Kcl(event) => crate::engine::apps::kcl::on_event(self, event),
             Event::Firehose(event) => crate::engine::firehose::pipeline::on_event(self, event),
+            Event::Analytics(event) => crate::engine::analytics::application::on_event(self, event),
         }
         self.flush_efo_wakeups();
     }

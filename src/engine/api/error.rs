@@ -47,6 +47,14 @@ pub enum ErrorKind {
     AlreadyExistsException,
     /// Glue: a parameter is not valid.
     InvalidInputException,
+    /// Managed Flink: the application code (here, its SQL) does not compile.
+    CodeValidationException,
+    /// Managed Flink: the request is not valid in the application's current state.
+    InvalidRequestException,
+    /// Managed Flink: the application's configuration cannot run.
+    InvalidApplicationConfigurationException,
+    /// Managed Flink: the operation is not supported here.
+    UnsupportedOperationException,
 }
 
 impl ErrorKind {
@@ -76,6 +84,12 @@ impl ErrorKind {
             ErrorKind::EntityNotFoundException => "EntityNotFoundException",
             ErrorKind::AlreadyExistsException => "AlreadyExistsException",
             ErrorKind::InvalidInputException => "InvalidInputException",
+            ErrorKind::CodeValidationException => "CodeValidationException",
+            ErrorKind::InvalidRequestException => "InvalidRequestException",
+            ErrorKind::InvalidApplicationConfigurationException => {
+                "InvalidApplicationConfigurationException"
+            }
+            ErrorKind::UnsupportedOperationException => "UnsupportedOperationException",
         }
     }
 }

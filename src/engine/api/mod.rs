@@ -25,6 +25,7 @@ pub const SERVICES: &[&str] = &[
     "s3",
     "glue",
     "cloudwatch",
+    "kinesisanalyticsv2",
     "playground",
 ];
 
@@ -41,6 +42,9 @@ pub fn dispatch(
         "s3" => crate::engine::s3::actions::dispatch(world, action, request),
         "glue" => crate::engine::glue::dispatch(world, action, request),
         "cloudwatch" => crate::engine::cloudwatch::dispatch(world, action, request),
+        "kinesisanalyticsv2" => {
+            crate::engine::analytics::actions::dispatch(world, action, request)
+        }
         "playground" => playground::dispatch(world, action, request),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,

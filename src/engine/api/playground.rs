@@ -52,6 +52,13 @@ pub const ACTIONS: &[&str] = &[
     "SetDestinationBehavior",
     "DescribeDeliveryPipeline",
     "GetDestinationData",
+    "KillTaskManager",
+    "DescribeJob",
+    "GetJobResults",
+    "RunBatchQuery",
+    "PreviewWindows",
+    "ValidateSql",
+    "BuildSql",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -74,6 +81,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         }
         f if crate::engine::firehose::actions_playground::ACTIONS.contains(&f) => {
             crate::engine::firehose::actions_playground::dispatch(world, f, req)
+        }
+        a if crate::engine::analytics::actions_playground::ACTIONS.contains(&a) => {
+            crate::engine::analytics::actions_playground::dispatch(world, a, req)
         }
         l if crate::engine::api::playground_lambda::ACTIONS.contains(&l) => {
             crate::engine::api::playground_lambda::dispatch(world, l, req)

@@ -57,6 +57,7 @@ pub const CLIENT_SERVICES: &[&str] = &[
     "s3",
     "glue",
     "cloudwatch",
+    "kinesisanalyticsv2",
     "playground",
 ];
 

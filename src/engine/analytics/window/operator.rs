@@ -312,6 +312,22 @@ impl WindowOperator {
         }
     }
 
+    /// Open time-window panes, ordered by (window end, window start, key), at most `limit`:
+    /// `(key, window, records, fired, current results)` — what the picture draws as bands.
+    pub fn open_panes(&self, limit: usize) -> Vec<(String, Window, u64, bool, Vec<Value>)> {
+        let mut all: Vec<(String, Window, u64, bool, Vec<Value>)> = self
+            .panes
+            .iter()
+            .flat_map(|(k, ws)| {
+                ws.iter()
+                    .map(move |(w, p)| (k.clone(), *w, p.records, p.fired, p.accs.results()))
+            })
+            .collect();
+        all.sort_by(|a, b| (a.1.end, a.1.start, &a.0).cmp(&(b.1.end, b.1.start, &b.0)));
+        all.truncate(limit);
+        all
+    }
+
     /// The largest watermark seen by [`WindowOperator::on_watermark`] or
     /// [`WindowOperator::process`] (`i64::MIN` initially).
     pub fn current_watermark(&self) -> i64 {

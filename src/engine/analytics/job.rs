@@ -1,0 +1,751 @@
+//! A running streaming job (semantics.md §5): a Kinesis source with one split per shard polled
+//! every 200 ms through the real GetRecords path (§5.6 connector default), per-split bounded
+//! out-of-orderness watermarks combined by minimum over non-idle splits (§5.2), key-by into key
+//! groups and operator subtasks (§5.5), the window operator (§5.3–§5.4), and the sinks.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+use crate::engine::analytics::checkpoint::{Coordinator, Snapshot};
+use crate::engine::analytics::rows::{coerce, key_of, key_values, matches, parse_row, timestamp_ms};
+use crate::engine::analytics::settings::JobSettings;
+use crate::engine::analytics::sink::{LateRow, ResultRow, Sinks};
+use crate::engine::analytics::spec::{QuerySpec, TimeCharacteristic, Window, WindowSpec};
+use crate::engine::analytics::window::{
+    combine_watermarks, default_max_parallelism, key_group, operator_index, BoundedOutOfOrderness,
+    Output, WindowOperator,
+};
+use crate::engine::apps::kpl::aggregation::deaggregate_with_key;
+use crate::engine::apps::sdk_consumer::{tick_collect, IteratorStart, SdkConsumer};
+use crate::engine::world::World;
+
+/// GetRecords interval per shard of the Flink Kinesis source, ms (§5.6).
+pub const POLL_INTERVAL_MS: u64 = 200;
+/// `Limit` of its GetRecords calls (§5.6).
+pub const GET_RECORDS_LIMIT: u32 = 10_000;
+/// Delay before a failed job restarts, ms (Flink's `restart-strategy.exponential-delay`
+/// initial backoff, 1 s).
+pub const RESTART_DELAY_MS: u64 = 1_000;
+/// Records kept for the event-time × processing-time plot.
+pub const TRACE_POINTS: usize = 600;
+/// Watermark samples kept for the plot.
+pub const WATERMARK_POINTS: usize = 600;
+
+/// One source split (a shard) and its watermark generator.
+#[derive(Clone, Debug)]
+pub struct Split {
+    /// Shard index.
+    pub shard: u32,
+    /// Its bounded out-of-orderness generator.
+    pub generator: BoundedOutOfOrderness,
+    /// Records read from it.
+    pub records: u64,
+}
+
+/// One parallel instance of the window operator.
+#[derive(Clone, Debug)]
+pub struct Subtask {
+    /// Its window state (the key groups it owns).
+    pub operator: WindowOperator,
+    /// Records it processed.
+    pub records: u64,
+    /// Panes it fired.
+    pub fired: u64,
+}
+
+/// A processed record, for the Streaming-102 plot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TracePoint {
+    /// Event time (or processing time), epoch ms.
+    pub event_ms: i64,
+    /// Virtual time it was processed.
+    pub processed_ms: u64,
+    /// Its key.
+    pub key: String,
+    /// Shard it came from.
+    pub shard: u32,
+    /// Subtask that processed it.
+    pub subtask: u32,
+    /// Went to the late side output.
+    pub late: bool,
+}
+
+/// A watermark sample.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WatermarkPoint {
+    /// Virtual time.
+    pub at_ms: u64,
+    /// The operator's watermark.
+    pub combined: i64,
+    /// Per split: (shard, watermark, idle).
+    pub splits: Vec<(u32, i64, bool)>,
+}
+
+/// Counters of a job.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Kinesis records (user records after de-aggregation) read.
+    pub records_in: u64,
+    /// Not a JSON object (skipped, as `json.ignore-parse-errors` would).
+    pub parse_errors: u64,
+    /// Missing or unreadable event-time column (skipped).
+    pub bad_timestamps: u64,
+    /// Removed by `WHERE`.
+    pub filtered_out: u64,
+    /// Given to the window operator.
+    pub processed: u64,
+    /// Routed to the late side output.
+    pub late: u64,
+    /// Panes fired (first firings).
+    pub fired: u64,
+    /// Late firings updating a pane.
+    pub updates: u64,
+    /// Restarts after failures.
+    pub restarts: u64,
+}
+
+/// Whether the job processes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Processing.
+    Running,
+    /// A task manager was lost: restarting at `until` from the latest completed checkpoint.
+    Restarting {
+        /// Restart time.
+        until: u64,
+    },
+}
+
+/// A running job.
+#[derive(Clone, Debug)]
+pub struct Job {
+    /// What it computes.
+    pub spec: QuerySpec,
+    /// How it runs.
+    pub settings: JobSettings,
+    /// Key groups (§5.5).
+    pub max_parallelism: u32,
+    /// The source reader (positions per shard).
+    pub reader: SdkConsumer,
+    /// Splits by shard index.
+    pub splits: BTreeMap<u32, Split>,
+    /// Operator subtasks.
+    pub subtasks: Vec<Subtask>,
+    /// The operator's watermark (min over non-idle splits, monotonic).
+    pub watermark: i64,
+    /// Sinks.
+    pub sinks: Sinks,
+    /// Checkpoints.
+    pub coordinator: Coordinator,
+    /// Running or restarting.
+    pub phase: Phase,
+    /// 0, +1 per restart.
+    pub incarnation: u32,
+    /// Counters.
+    pub counters: Counters,
+    /// Recent records for the plot.
+    pub trace: VecDeque<TracePoint>,
+    /// Recent watermarks for the plot.
+    pub watermarks: VecDeque<WatermarkPoint>,
+    /// When the job started (this incarnation or the first).
+    pub started_ms: u64,
+    /// Next watermark emission.
+    pub next_watermark_ms: u64,
+    /// Next source poll.
+    pub next_poll_ms: u64,
+    /// The snapshot a restart without any completed checkpoint goes back to.
+    pub initial: Snapshot,
+    /// Whether the window state was restored from a snapshot at start.
+    pub state_restored: bool,
+    /// The sink stream exists (INSERT INTO a Kinesis stream).
+    pub sink_stream: Option<String>,
+}
+
+/// A short fingerprint of what state means (restoring into another query skips window state).
+pub fn query_fingerprint(spec: &QuerySpec) -> String {
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}",
+        spec.window, spec.time, spec.keys, spec.aggregates, spec.filter
+    )
+}
+
+fn new_operator(spec: &QuerySpec, settings: &JobSettings) -> WindowOperator {
+    WindowOperator::new(
+        spec.window,
+        spec.time,
+        settings.allowed_lateness_ms,
+        spec.aggregates.clone(),
+    )
+}
+
+/// Redistributes window state over `parallelism` subtasks by key group (§5.5).
+pub fn rescale(
+    operators: Vec<WindowOperator>,
+    spec: &QuerySpec,
+    settings: &JobSettings,
+    max_parallelism: u32,
+) -> Vec<Subtask> {
+    let p = settings.parallelism.max(1);
+    let mut all = new_operator(spec, settings);
+    for op in operators {
+        all.absorb(op);
+    }
+    (0..p)
+        .map(|i| {
+            let mut op = all.clone();
+            op.retain_key_groups(max_parallelism, &|kg| {
+                operator_index(kg, p, max_parallelism) == i
+            });
+            Subtask {
+                operator: op,
+                records: 0,
+                fired: 0,
+            }
+        })
+        .collect()
+}
+
+impl Job {
+    /// Starts `spec` now, from `restore` if given (a checkpoint or savepoint), else from the
+    /// source's start position (LATEST = after the last record of each shard now).
+    pub fn start(
+        world: &World,
+        spec: QuerySpec,
+        settings: JobSettings,
+        restore: Option<&Snapshot>,
+        incarnation: u32,
+    ) -> Result<Job, String> {
+        let now = world.now();
+        let max_parallelism = restore
+            .map(|s| s.max_parallelism)
+            .unwrap_or_else(|| default_max_parallelism(settings.parallelism));
+        if settings.parallelism > max_parallelism {
+            return Err(format!(
+                "parallelism {} exceeds the max parallelism {max_parallelism} fixed by the snapshot's key groups (§5.5)",
+                settings.parallelism
+            ));
+        }
+        let stream = spec.source.stream.clone();
+        let mut state_restored = false;
+        let fingerprint = query_fingerprint(&spec);
+        let (reader, splits, operators, watermark) = match restore {
+            Some(s) => {
+                let mut reader = s.reader.clone();
+                for sh in reader.shards.values_mut() {
+                    sh.iterator = None;
+                    sh.not_before = now;
+                    sh.backoff_ms = 0;
+                }
+                reader.poll_interval_ms = POLL_INTERVAL_MS;
+                let same = s.query_fingerprint == fingerprint;
+                state_restored = same;
+                let ops = if same { s.operators.clone() } else { Vec::new() };
+                let wm = if same { s.watermark } else { i64::MIN };
+                (reader, s.splits.clone(), ops, wm)
+            }
+            None => {
+                let start = if spec.source.start_position == "TRIM_HORIZON" {
+                    IteratorStart::TrimHorizon
+                } else {
+                    IteratorStart::Latest
+                };
+                let mut reader =
+                    SdkConsumer::new(world, &stream, start.clone(), POLL_INTERVAL_MS, GET_RECORDS_LIMIT);
+                if start == IteratorStart::Latest {
+                    pin_latest(world, &mut reader);
+                }
+                (reader, BTreeMap::new(), Vec::new(), i64::MIN)
+            }
+        };
+        let subtasks = rescale(operators, &spec, &settings, max_parallelism);
+        let sink_stream = spec
+            .sink
+            .clone()
+            .filter(|s| world.kinesis.stream(s).is_some());
+        let mut job = Job {
+            initial: Snapshot {
+                id: 0,
+                taken_ms: now,
+                reader: reader.clone(),
+                splits: splits.clone(),
+                operators: Vec::new(),
+                watermark,
+                max_parallelism,
+                state_bytes: 0,
+                query_fingerprint: fingerprint,
+            },
+            spec,
+            max_parallelism,
+            reader,
+            splits,
+            subtasks,
+            watermark,
+            sinks: Sinks::default(),
+            coordinator: Coordinator::new(restore.map_or(0, |s| s.id)),
+            phase: Phase::Running,
+            incarnation,
+            counters: Counters::default(),
+            trace: VecDeque::new(),
+            watermarks: VecDeque::new(),
+            started_ms: now,
+            next_watermark_ms: now + settings.watermark_interval_ms,
+            next_poll_ms: now,
+            state_restored,
+            sink_stream,
+            settings,
+        };
+        if restore.is_some() {
+            job.initial.operators = job.subtasks.iter().map(|s| s.operator.clone()).collect();
+        }
+        Ok(job)
+    }
+
+    /// Approximate keyed state, bytes.
+    pub fn state_bytes(&self) -> u64 {
+        self.subtasks
+            .iter()
+            .flat_map(|s| s.operator.state_by_key_group(self.max_parallelism))
+            .map(|(_, _, b)| b)
+            .sum()
+    }
+
+    /// A consistent snapshot now (the barrier).
+    pub fn snapshot(&self, id: u64, now: u64) -> Snapshot {
+        Snapshot {
+            id,
+            taken_ms: now,
+            reader: self.reader.clone(),
+            splits: self.splits.clone(),
+            operators: self.subtasks.iter().map(|s| s.operator.clone()).collect(),
+            watermark: self.watermark,
+            max_parallelism: self.max_parallelism,
+            state_bytes: self.state_bytes(),
+            query_fingerprint: query_fingerprint(&self.spec),
+        }
+    }
+
+    /// When the job next has work.
+    pub fn next_due(&self) -> u64 {
+        if let Phase::Restarting { until } = self.phase {
+            return until;
+        }
+        let mut due = self.next_poll_ms.min(self.next_watermark_ms);
+        if let Some((_, at)) = &self.coordinator.in_flight {
+            due = due.min(*at);
+        }
+        if let Some(t) = self.next_checkpoint_ms() {
+            due = due.min(t);
+        }
+        due
+    }
+
+    fn next_checkpoint_ms(&self) -> Option<u64> {
+        if !self.settings.checkpointing || self.coordinator.in_flight.is_some() {
+            return None;
+        }
+        let by_interval = self
+            .coordinator
+            .last_trigger_ms
+            .unwrap_or(self.started_ms)
+            .saturating_add(self.settings.checkpoint_interval_ms);
+        let by_pause = self
+            .coordinator
+            .last_complete_ms
+            .map_or(0, |t| t.saturating_add(self.settings.min_pause_ms));
+        Some(by_interval.max(by_pause))
+    }
+
+    /// A task manager is lost: in-flight checkpoint fails, open transactions abort, and the job
+    /// restarts after [`RESTART_DELAY_MS`] from the latest completed checkpoint.
+    pub fn kill_task_manager(&mut self, now: u64) {
+        self.coordinator.fail("task manager lost", now);
+        self.sinks.abort_pending();
+        self.phase = Phase::Restarting {
+            until: now + RESTART_DELAY_MS,
+        };
+    }
+
+    fn restore(&mut self, now: u64) {
+        let snap = self
+            .coordinator
+            .latest
+            .clone()
+            .unwrap_or_else(|| self.initial.clone());
+        let mut reader = snap.reader.clone();
+        for sh in reader.shards.values_mut() {
+            sh.iterator = None;
+            sh.not_before = now;
+            sh.backoff_ms = 0;
+        }
+        self.reader = reader;
+        self.splits = snap.splits.clone();
+        self.watermark = snap.watermark;
+        self.subtasks = rescale(
+            snap.operators.clone(),
+            &self.spec,
+            &self.settings,
+            self.max_parallelism,
+        );
+        self.incarnation += 1;
+        self.counters.restarts += 1;
+        self.phase = Phase::Running;
+        self.next_poll_ms = now;
+        self.next_watermark_ms = now + self.settings.watermark_interval_ms;
+        self.coordinator.last_trigger_ms = Some(now);
+        self.sinks.current_txn = self.coordinator.next_id;
+    }
+
+    /// Runs everything due at `world.now()`.
+    pub fn step(&mut self, world: &mut World) {
+        let now = world.now();
+        if let Phase::Restarting { until } = self.phase {
+            if now < until {
+                return;
+            }
+            self.restore(now);
+        }
+        if now >= self.next_poll_ms {
+            self.poll(world);
+            self.next_poll_ms = now + POLL_INTERVAL_MS;
+        }
+        if now >= self.next_watermark_ms {
+            self.emit_watermark(world);
+            self.next_watermark_ms = now + self.settings.watermark_interval_ms;
+        }
+        if self.spec.time == TimeCharacteristic::ProcessingTime {
+            let t = world.epoch().to_unix_ms(now) as i64;
+            let outs: Vec<(u32, Vec<Output>)> = self
+                .subtasks
+                .iter_mut()
+                .enumerate()
+                .map(|(i, s)| (i as u32, s.operator.on_processing_time(t)))
+                .collect();
+            for (i, o) in outs {
+                self.handle(world, i, o);
+            }
+        }
+        self.checkpoints(now);
+        self.write_sink_stream(world);
+    }
+
+    fn checkpoints(&mut self, now: u64) {
+        if let Some((_, at)) = &self.coordinator.in_flight {
+            if now >= *at {
+                if let Some(id) = self.coordinator.complete(now) {
+                    let n = self.sinks.commit(id);
+                    self.coordinator.note_committed(id, n);
+                }
+            }
+        }
+        if self.next_checkpoint_ms().is_some_and(|t| now >= t) {
+            let id = self.coordinator.next_id;
+            self.coordinator.next_id += 1;
+            let snap = self.snapshot(id, now);
+            let at = now + Coordinator::duration_ms(POLL_INTERVAL_MS, snap.state_bytes);
+            self.coordinator.begin(snap, at, false);
+            self.sinks.seal(id);
+        }
+    }
+
+    /// Takes a savepoint now; with `commit` (stop-with-savepoint) the open transactions commit.
+    pub fn savepoint(&mut self, now: u64, commit: bool) -> Snapshot {
+        let id = self.coordinator.next_id;
+        self.coordinator.next_id += 1;
+        let snap = self.snapshot(id, now);
+        let mut record = snap.clone();
+        record.taken_ms = now;
+        self.coordinator.begin(record, now, true);
+        self.coordinator.in_flight = None;
+        if let Some(r) = self.coordinator.history.back_mut() {
+            r.status = crate::engine::analytics::checkpoint::CheckpointStatus::Completed;
+        }
+        if commit {
+            self.sinks.seal(id);
+            let n = self.sinks.commit(id);
+            self.coordinator.note_committed(id, n);
+        }
+        snap
+    }
+
+    fn poll(&mut self, world: &mut World) {
+        let now = world.now();
+        let mut read: Vec<(u32, Value)> = Vec::new();
+        tick_collect(world, &mut self.reader, Some(&mut read));
+        for (index, sh) in &self.reader.shards {
+            if !sh.finished && !self.splits.contains_key(index) {
+                let d = self.spec.source.watermark_delay_ms;
+                self.splits.insert(
+                    *index,
+                    Split {
+                        shard: *index,
+                        generator: BoundedOutOfOrderness::sql(d, self.settings.idle_timeout_ms, now as i64),
+                        records: 0,
+                    },
+                );
+            }
+        }
+        for (index, r) in read {
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(r["Data"].as_str().unwrap_or_default())
+                .unwrap_or_default();
+            let pk = r["PartitionKey"].as_str().unwrap_or_default().to_string();
+            for u in deaggregate_with_key(&pk, &data) {
+                self.process(world, index, &u.data);
+            }
+        }
+    }
+
+    fn process(&mut self, world: &mut World, shard: u32, data: &[u8]) {
+        let now = world.now();
+        self.counters.records_in += 1;
+        if let Some(s) = self.splits.get_mut(&shard) {
+            s.records += 1;
+        }
+        let Some(mut row) = parse_row(data) else {
+            self.counters.parse_errors += 1;
+            return;
+        };
+        coerce(&mut row, &self.spec.source);
+        if let Some(f) = &self.spec.filter {
+            if !matches(f, &row) {
+                self.counters.filtered_out += 1;
+                return;
+            }
+        }
+        let ts = match (self.spec.time, &self.spec.source.rowtime) {
+            (TimeCharacteristic::EventTime, Some(col)) => {
+                match timestamp_ms(crate::engine::analytics::rows::field(&row, col)) {
+                    Some(t) => t,
+                    None => {
+                        self.counters.bad_timestamps += 1;
+                        return;
+                    }
+                }
+            }
+            _ => world.epoch().to_unix_ms(now) as i64,
+        };
+        if self.spec.time == TimeCharacteristic::EventTime {
+            if let Some(s) = self.splits.get_mut(&shard) {
+                s.generator.on_event(ts, now as i64);
+            }
+        }
+        let key = key_of(&row, &self.spec.keys);
+        let p = self.subtasks.len().max(1) as u32;
+        let idx = operator_index(key_group(&key, self.max_parallelism), p, self.max_parallelism);
+        let wm = self.watermark;
+        let outs = match self.subtasks.get_mut(idx as usize) {
+            Some(s) => {
+                s.records += 1;
+                s.operator.process(&key, ts, &row, wm)
+            }
+            None => return,
+        };
+        self.counters.processed += 1;
+        let late = outs.iter().any(|o| matches!(o, Output::Late { .. }));
+        if self.trace.len() == TRACE_POINTS {
+            self.trace.pop_front();
+        }
+        self.trace.push_back(TracePoint {
+            event_ms: ts,
+            processed_ms: now,
+            key,
+            shard,
+            subtask: idx,
+            late,
+        });
+        self.handle(world, idx, outs);
+    }
+
+    fn emit_watermark(&mut self, world: &mut World) {
+        let now = world.now();
+        if self.spec.time != TimeCharacteristic::EventTime {
+            return;
+        }
+        let live: Vec<&Split> = self
+            .splits
+            .values()
+            .filter(|s| {
+                self.reader
+                    .shards
+                    .get(&s.shard)
+                    .is_some_and(|r| !r.finished)
+            })
+            .collect();
+        let inputs: Vec<(i64, bool)> = live
+            .iter()
+            .map(|s| (s.generator.current_watermark(), s.generator.is_idle(now as i64)))
+            .collect();
+        let per: Vec<(u32, i64, bool)> = live
+            .iter()
+            .zip(&inputs)
+            .map(|(s, (w, i))| (s.shard, *w, *i))
+            .collect();
+        let wm = combine_watermarks(&inputs, self.watermark);
+        if self.watermarks.len() == WATERMARK_POINTS {
+            self.watermarks.pop_front();
+        }
+        self.watermarks.push_back(WatermarkPoint {
+            at_ms: now,
+            combined: wm,
+            splits: per,
+        });
+        if wm > self.watermark {
+            self.watermark = wm;
+            let outs: Vec<(u32, Vec<Output>)> = self
+                .subtasks
+                .iter_mut()
+                .enumerate()
+                .map(|(i, s)| (i as u32, s.operator.on_watermark(wm)))
+                .collect();
+            for (i, o) in outs {
+                self.handle(world, i, o);
+            }
+        }
+    }
+
+    fn handle(&mut self, world: &World, subtask: u32, outs: Vec<Output>) {
+        let now = world.now();
+        for o in outs {
+            match o {
+                Output::Fired {
+                    key,
+                    window,
+                    results,
+                    update,
+                    ..
+                } => {
+                    if update {
+                        self.counters.updates += 1;
+                    } else {
+                        self.counters.fired += 1;
+                    }
+                    if let Some(s) = self.subtasks.get_mut(subtask as usize) {
+                        s.fired += 1;
+                    }
+                    let row = self.output_row(&key, window, &results);
+                    let r = ResultRow {
+                        key,
+                        window,
+                        row,
+                        emitted_ms: now,
+                        update,
+                        incarnation: self.incarnation,
+                        duplicate: false,
+                        checkpoint: None,
+                    };
+                    self.sinks.emit(r, self.sink_stream.is_some());
+                }
+                Output::Late {
+                    key,
+                    timestamp,
+                    lateness_ms,
+                    row,
+                } => {
+                    self.counters.late += 1;
+                    self.sinks.late(LateRow {
+                        key,
+                        timestamp,
+                        lateness_ms,
+                        row,
+                        at_ms: now,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A fired pane as the SELECT's output columns.
+    pub fn output_row(&self, key: &str, window: Window, results: &[Value]) -> Value {
+        output_row(&self.spec, key, window, results)
+    }
+
+    fn write_sink_stream(&mut self, world: &mut World) {
+        let Some(stream) = self.sink_stream.clone() else {
+            return;
+        };
+        while let Some(r) = self.sinks.stream_queue.front() {
+            let pk = if r.key.is_empty() {
+                r.window.start.to_string()
+            } else {
+                r.key.clone()
+            };
+            let data = base64::engine::general_purpose::STANDARD.encode(r.row.to_string());
+            let req = json!({ "StreamName": stream, "PartitionKey": pk, "Data": data });
+            match crate::engine::api::dispatch(world, "kinesis", "PutRecord", &req) {
+                Ok(_) => {
+                    self.sinks.stream_written += 1;
+                    self.sinks.stream_queue.pop_front();
+                }
+                Err(_) => {
+                    self.sinks.stream_retries += 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Formats epoch ms as Flink SQL prints `TIMESTAMP(3)`: `yyyy-MM-dd HH:mm:ss.SSS` (UTC).
+pub fn sql_timestamp(ms: i64) -> Value {
+    if ms < 0 {
+        return json!(ms);
+    }
+    let (y, mo, d, h, mi, s) = crate::engine::time::civil_from_unix_secs(ms as u64 / 1000);
+    json!(format!(
+        "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{:03}",
+        ms % 1000
+    ))
+}
+
+/// A fired pane as `spec`'s output columns (window bounds as `TIMESTAMP(3)` text; count windows
+/// as record indexes).
+pub fn output_row(spec: &QuerySpec, key: &str, window: Window, results: &[Value]) -> Value {
+    let count = matches!(spec.window, WindowSpec::Count { .. });
+    let ts = |ms: i64| if count { json!(ms) } else { sql_timestamp(ms) };
+    let keys = key_values(key);
+    let mut m = serde_json::Map::new();
+    for col in &spec.output {
+        let v = match col.as_str() {
+            "window_start" => ts(window.start),
+            "window_end" => ts(window.end),
+            "window_time" => ts(window.max_timestamp()),
+            c => {
+                if let Some(i) = spec.keys.iter().position(|k| k.eq_ignore_ascii_case(c)) {
+                    keys.get(i).cloned().unwrap_or(Value::Null)
+                } else if let Some(i) = spec.aggregates.iter().position(|a| a.alias == c) {
+                    results.get(i).cloned().unwrap_or(Value::Null)
+                } else {
+                    Value::Null
+                }
+            }
+        };
+        m.insert(col.clone(), v);
+    }
+    Value::Object(m)
+}
+
+/// LATEST means "after the last record at start": pins each open shard's position so a restore
+/// before the first read does not skip what arrived in between.
+fn pin_latest(world: &World, reader: &mut SdkConsumer) {
+    let Some(stream) = world.kinesis.stream(&reader.stream) else {
+        return;
+    };
+    let epoch = world.epoch();
+    for (index, sh) in reader.shards.iter_mut() {
+        if sh.finished {
+            continue;
+        }
+        let Some(shard) = stream.shard(*index) else {
+            continue;
+        };
+        match shard.records().back() {
+            Some(r) => {
+                let unix_s = epoch.to_unix_ms(r.arrival_ms) / 1000;
+                sh.last_sequence = Some(shard.sequence_number(r.seq_index, unix_s).to_decimal());
+            }
+            None => sh.from_trim_horizon = true,
+        }
+    }
+}
