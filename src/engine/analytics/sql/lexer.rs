@@ -379,3 +379,30 @@ fn table_args(
     }
     Ok(())
 }
+
+fn before(a: Location, b: Location) -> bool {
+    (a.line, a.column) < (b.line, b.column)
+}
+
+impl Stmt {
+    /// The position of the last unquoted keyword `kw` starting before `limit` (or the first one
+    /// at or after `from`, when `first` is set): points errors at `ORDER`, `LIMIT`, `JOIN`, …
+    pub(crate) fn keyword(
+        &self,
+        kw: &str,
+        from: Location,
+        limit: Location,
+        first: bool,
+    ) -> Option<Location> {
+        let mut hits = self
+            .tokens
+            .iter()
+            .filter(|t| is_kw(t, kw) && !before(t.span.start, from) && before(t.span.start, limit))
+            .map(|t| t.span.start);
+        if first {
+            hits.next()
+        } else {
+            hits.last()
+        }
+    }
+}

@@ -70,16 +70,18 @@ pub(crate) fn query(
     };
     let sel_at = loc(select.select_token.0.span, at);
     if let Some(ob) = &q.order_by {
-        return Err(SqlError::span(
-            ob.span(),
-            at,
+        let kw = stmt.keyword("ORDER", sel_at, loc(ob.span(), stmt.end), false);
+        return Err(SqlError::at(
+            kw.unwrap_or(loc(ob.span(), at)),
             "ORDER BY is not supported: a windowed aggregation emits each window's rows when the window fires",
         ));
     }
     if let Some(l) = &q.limit_clause {
-        return Err(SqlError::span(
-            l.span(),
-            at,
+        let kw = stmt
+            .keyword("LIMIT", sel_at, loc(l.span(), stmt.end), false)
+            .or_else(|| stmt.keyword("OFFSET", sel_at, loc(l.span(), stmt.end), false));
+        return Err(SqlError::at(
+            kw.unwrap_or(loc(l.span(), at)),
             "LIMIT / OFFSET are not supported in a streaming aggregation",
         ));
     }
@@ -97,7 +99,7 @@ pub(crate) fn query(
     }
     if select.distinct.is_some() {
         return Err(SqlError::at(
-            sel_at,
+            stmt.keyword("DISTINCT", sel_at, stmt.end, true).unwrap_or(sel_at),
             "SELECT DISTINCT is not supported; group by the columns (GROUP BY window_start, window_end, col) or use COUNT(DISTINCT col)",
         ));
     }
@@ -108,9 +110,9 @@ pub(crate) fn query(
         ));
     }
     if let Some(h) = &select.having {
-        return Err(SqlError::span(
-            h.span(),
-            sel_at,
+        let kw = stmt.keyword("HAVING", sel_at, loc(h.span(), stmt.end), false);
+        return Err(SqlError::at(
+            kw.unwrap_or(loc(h.span(), sel_at)),
             "HAVING is not supported; filter input rows with WHERE",
         ));
     }
@@ -154,9 +156,9 @@ pub(crate) fn query(
         ));
     }
     if let Some(j) = from.joins.first() {
-        return Err(SqlError::span(
-            j.relation.span(),
-            sel_at,
+        let rel = loc(j.relation.span(), sel_at);
+        return Err(SqlError::at(
+            stmt.keyword("JOIN", sel_at, rel, false).unwrap_or(rel),
             "JOINs are not supported; read one table",
         ));
     }
@@ -290,7 +292,7 @@ pub(crate) fn query(
                 name
             }
             Expr::Function(f) => {
-                let spec = aggregate(f, e, schema, alias, item_at)?;
+                let spec = aggregate(f, e, schema, alias, item_at, stmt)?;
                 let name = match alias_ident {
                     Some(a) => {
                         if WINDOW_COLUMNS
@@ -356,12 +358,13 @@ fn aggregate(
     schema: &Schema,
     alias: Option<&Ident>,
     at: Location,
+    stmt: &Stmt,
 ) -> Res<AggregateSpec> {
     let fname = f.name.to_string().to_ascii_uppercase();
     let f_at = loc(f.name.span(), at);
     if f.over.is_some() {
         return Err(SqlError::at(
-            f_at,
+            stmt.keyword("OVER", f_at, stmt.end, true).unwrap_or(f_at),
             "window functions (OVER …) are not supported; use a window TVF in FROM and GROUP BY",
         ));
     }
