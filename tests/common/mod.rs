@@ -7,6 +7,7 @@
 //! `wasm_bindgen_test_configure!(run_in_browser)` at its top.
 #![allow(dead_code)]
 
+pub mod analytics;
 pub mod firehose;
 
 use base64::Engine as _;
