@@ -546,3 +546,72 @@ fn freshness_and_delivery_metrics() {
     );
     assert_eq!(e.kind.as_str(), "InvalidArgumentException");
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn all_data_backup_and_source_record_backup() {
+    let mut s = session(19);
+    bucket(&mut s, "bkt-bak");
+    ok(
+        &mut s,
+        "firehose",
+        "CreateDeliveryStream",
+        json!({ "DeliveryStreamName": "dd", "HttpEndpointDestinationConfiguration": {
+        "EndpointConfiguration": { "Url": "https://http-intake.logs.datadoghq.com/api/v2/logs", "Name": "Datadog" },
+        "BufferingHints": hints(4, 60), "S3BackupMode": "AllData",
+        "S3Configuration": { "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::bkt-bak", "Prefix": "all/", "CompressionFormat": "GZIP" } } }),
+    );
+    ok(
+        &mut s,
+        "playground",
+        "CreateTransformFunction",
+        json!({ "FunctionName": "up", "Steps": [{ "Type": "Uppercase" }] }),
+    );
+    create_s3_stream(
+        &mut s,
+        "src",
+        "bkt-bak",
+        json!({ "Prefix": "out/", "BufferingHints": hints(1, 60),
+        "ProcessingConfiguration": lambda_processing("up", &[]),
+        "S3BackupMode": "Enabled", "S3BackupConfiguration": { "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::bkt-bak", "Prefix": "source/" } }),
+    );
+    wait_active(&mut s, "dd");
+    fh_put_batch(&mut s, "dd", &[b"a\n".to_vec(), b"b\n".to_vec()]);
+    fh_put(&mut s, "src", b"hello\n");
+    advance_by(&mut s, 125_000);
+    let d = pipeline(&mut s, "dd");
+    assert_eq!(d["Destination"]["Type"], "Datadog");
+    assert_eq!(d["Ledger"]["Delivered"], 2);
+    assert_eq!(d["Ledger"]["BackedUp"], 2);
+    let k = keys(&mut s, "bkt-bak", "all/");
+    assert_eq!(k.len(), 1);
+    assert!(k[0].ends_with(".gz"));
+    assert_eq!(
+        object_text(
+            &mut s,
+            "bkt-bak",
+            &k[0],
+            kinesis_playground::engine::firehose::compression::CompressionFormat::Gzip
+        ),
+        b"a\nb\n"
+    );
+    let out = keys(&mut s, "bkt-bak", "out/");
+    assert_eq!(
+        object(&mut s, "bkt-bak", &out[0]),
+        b"HELLO\n",
+        "transformed"
+    );
+    let src = keys(&mut s, "bkt-bak", "source/");
+    assert_eq!(
+        object(&mut s, "bkt-bak", &src[0]),
+        b"hello\n",
+        "the untransformed source record"
+    );
+    let e = common::err(
+        &mut s,
+        "firehose",
+        "UpdateDestination",
+        json!({ "DeliveryStreamName": "src", "CurrentDeliveryStreamVersionId": "1", "DestinationId": "destinationId-000000000001", "ExtendedS3DestinationUpdate": { "S3BackupMode": "Disabled" } }),
+    );
+    assert!(e.message.contains("cannot be disabled"), "{}", e.message);
+}

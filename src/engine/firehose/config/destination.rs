@@ -242,7 +242,7 @@ pub(crate) fn parse_s3_target(
     ];
     known.extend_from_slice(extended_members);
     req.deny_unknown(&known)?;
-    req.str("RoleARN")?;
+    check_role(req.str("RoleARN")?, "roleARN")?;
     let arn = req.str("BucketARN")?;
     let bucket = bucket_from_arn(arn).ok_or_else(|| {
         bad(format!(
@@ -287,6 +287,27 @@ pub(crate) fn parse_s3_target(
         compression,
         file_extension,
     })
+}
+
+/// Checks an IAM role ARN against AWS's pattern `arn:.*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+`.
+pub(crate) fn check_role(arn: &str, member: &str) -> Result<(), ApiError> {
+    let ok = arn
+        .strip_prefix("arn:")
+        .and_then(|r| r.split_once(":iam::"))
+        .and_then(|(_, r)| r.split_once(":role/"))
+        .is_some_and(|(account, name)| {
+            account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@-_/".contains(&b))
+        });
+    if ok && arn.len() <= 512 {
+        Ok(())
+    } else {
+        Err(ApiError::validation(arn, member, "Member must satisfy regular expression pattern: arn:.*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+"))
+    }
 }
 
 pub(crate) fn s3_description(t: &S3Target, role: Option<&str>) -> Value {
