@@ -166,7 +166,7 @@ pub fn bucket_browser(props: &Props) -> Html {
         crumbs.push((part.to_string(), acc.clone()));
     }
     html! {
-        <div class="fh-bucket" data-testid="fh-bucket" data-bucket={bucket.clone()}>
+        <div class="fh-bucket" data-testid="fh-bucket-browser" data-bucket={bucket.clone()}>
             <div class="fh-row">
                 <h4>{ "Bucket" }</h4>
                 <select onchange={on_bucket} data-testid="fh-bucket-select">

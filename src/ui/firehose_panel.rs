@@ -127,7 +127,7 @@ pub fn firehose_panel(props: &Props) -> Html {
     };
 
     html! {
-        <div class="fh-panel" data-testid="fh-panel">
+        <section class="panel fh-panel" data-testid="fh-panel" aria-label="Amazon Data Firehose">
             <div class="fh-side">
                 <FirehoseForm pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} on_created={on_created} />
             </div>
@@ -143,6 +143,6 @@ pub fn firehose_panel(props: &Props) -> Html {
                 { for (*error).clone().map(|e| html! { <p class="err-text" role="alert">{ e }</p> }) }
                 { detail }
             </div>
-        </div>
+        </section>
     }
 }
