@@ -28,11 +28,13 @@ pub enum Tab {
     Apps,
     /// KCL consumer application: leases, workers, lag, anomaly ledger.
     Kcl,
+    /// Amazon Data Firehose delivery streams, their pipeline and the bucket.
+    Firehose,
 }
 
 impl Tab {
     /// Every tab.
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Records,
         Tab::Iterators,
         Tab::FanOut,
@@ -41,6 +43,7 @@ impl Tab {
         Tab::Cost,
         Tab::Apps,
         Tab::Kcl,
+        Tab::Firehose,
     ];
 
     fn label(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Tab {
             Tab::Cost => "Cost",
             Tab::Apps => "Producers & Lambda",
             Tab::Kcl => "KCL",
+            Tab::Firehose => "Firehose",
         }
     }
 
@@ -66,6 +70,7 @@ impl Tab {
             Tab::Cost => "cost",
             Tab::Apps => "apps",
             Tab::Kcl => "kcl",
+            Tab::Firehose => "firehose",
         }
     }
 }
@@ -103,6 +108,9 @@ pub fn bottom_tabs(props: &Props) -> Html {
         }
         Tab::Kcl => {
             html! { <crate::ui::kcl_panel::KclPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
+        }
+        Tab::Firehose => {
+            html! { <crate::ui::firehose_panel::FirehosePanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
         }
     };
     html! {
