@@ -100,6 +100,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut accepted = (0usize, 0usize, 0usize, 0usize);
     let (mut pipe_rate, mut pipe_produced_rate, mut pipe) = (Vec::new(), Vec::new(), (0, 0, 0));
     let fh_n = (n / 2).max(500);
+    let an_seconds = ((n / 8_000) as u64).clamp(1, 60);
+    let (mut an_op_rate, mut an_job_rate) = (Vec::new(), Vec::new());
+    let (mut an_op, mut an_job) = ((0u64, 0usize), (0u64, 0u64, 0u64));
     let (mut fh_rate, mut fh_tx_rate, mut fh) = (Vec::new(), Vec::new(), (0, 0, 0, 0));
     for _ in 0..runs {
         md5.push(rate(n, || {
@@ -222,7 +225,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let (wall, delivered_tx, _, _) = crate::bench_firehose::firehose(fh_n, true)?;
         fh_tx_rate.push(delivered_tx as f64 / wall);
         fh.3 = delivered_tx;
+
+        // 7. Windowed aggregation: the operator alone, and a job catching up on a stream.
+        let (wall, fired, peak) = crate::bench_analytics::operator(n);
+        an_op_rate.push(n as f64 / wall);
+        an_op = (fired, peak);
+        let (wall, processed, panes, ckpts) = crate::bench_analytics::job(an_seconds)?;
+        an_job_rate.push(processed as f64 / wall);
+        an_job = (processed, panes, ckpts);
     }
+    let (an_op_rate, an_job_rate) = (median(an_op_rate), median(an_job_rate));
     let (fh_rate, fh_tx_rate) = (median(fh_rate), median(fh_tx_rate));
     let (md5, append, dispatch_rate, batched, read_back) = (
         median(md5),
@@ -265,6 +277,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "firehose_stored_bytes": fh.2,
             "firehose_with_transform_delivered_records_per_s": fh_tx_rate.round(),
             "firehose_with_transform_delivered": fh.3,
+            "analytics_window_operator_records_per_s": an_op_rate.round(),
+            "analytics_window_operator_vs_md5": ratio(an_op_rate),
+            "analytics_window_operator_panes_fired": an_op.0,
+            "analytics_window_operator_peak_panes": an_op.1,
+            "analytics_job_records": an_seconds * 8_000,
+            "analytics_job_catch_up_records_per_s": an_job_rate.round(),
+            "analytics_job_records_processed": an_job.0,
+            "analytics_job_panes_published": an_job.1,
+            "analytics_job_checkpoints_completed": an_job.2,
         })
     );
     Ok(())

@@ -15,6 +15,7 @@ use kinesis_playground::engine::time::Epoch;
 use kinesis_playground::engine::world::WorldConfig;
 
 mod bench;
+mod bench_analytics;
 mod bench_firehose;
 
 const USAGE: &str = "usage:
