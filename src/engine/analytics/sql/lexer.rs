@@ -265,6 +265,16 @@ fn create_table_clauses(
                 start: t0.span.start,
                 end,
             });
+        } else if is_kw(t0, "WATERMARK")
+            && el
+                .iter()
+                .skip(2)
+                .any(|&k| tok(k).is_some_and(|t| is_kw(t, "AS")))
+        {
+            return Err(SqlError::at(
+                t1.span.start,
+                "expected FOR after WATERMARK: WATERMARK FOR ts AS ts - INTERVAL '5' SECOND",
+            ));
         } else if is_kw(t1, "AS") && matches!(t0.token, Token::Word(_)) {
             let Some(name) = ident_of(t0) else { continue };
             stmt.computed.push(Computed {

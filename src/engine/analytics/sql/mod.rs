@@ -21,7 +21,7 @@ mod schema;
 mod select;
 mod window;
 
-use sqlparser::ast::{ObjectNamePart, Query, Statement, TableObject};
+use sqlparser::ast::{ObjectNamePart, Query, Spanned, Statement, TableObject};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token};
@@ -85,6 +85,13 @@ fn query_stmt(stmt: Stmt, parsed: Statement) -> Res<QueryStmt> {
                 },
                 _ => return Err(SqlError::at(at, "INSERT INTO needs a sink table name")),
             };
+            if let Some(c) = ins.columns.first() {
+                return Err(SqlError::span(
+                    c.span(),
+                    at,
+                    "INSERT column lists are not supported; write INSERT INTO <sink> SELECT …",
+                ));
+            }
             if !ins.columns.is_empty()
                 || ins.overwrite
                 || ins.partitioned.is_some()

@@ -54,11 +54,14 @@ pub(crate) fn query(
             ))
         }
         SetExpr::SetOperation { op, .. } => {
-            return Err(SqlError::span(
-                q.body.span(),
-                at,
+            let kw = ["UNION", "INTERSECT", "EXCEPT", "MINUS"]
+                .iter()
+                .find_map(|k| stmt.keyword(k, at, stmt.end, true))
+                .unwrap_or(at);
+            return Err(SqlError::at(
+                kw,
                 format!("{op} is not supported; write a single SELECT"),
-            ))
+            ));
         }
         other => {
             return Err(SqlError::span(
