@@ -195,17 +195,17 @@ pub fn compile_query(sql: &str, source: &SourceTable) -> Result<QuerySpec, SqlEr
             "empty query; expected SELECT … or INSERT INTO … SELECT …",
         ));
     };
-    if let Some(extra) = stmts.next() {
-        return Err(SqlError::at(
-            extra.start,
-            "only one query is supported here (the source table is already given)",
-        ));
-    }
     let parsed = parse(&stmt)?;
     if matches!(parsed, Statement::CreateTable(_)) {
         return Err(SqlError::at(
             stmt.start,
             "the source table is already given; write only the SELECT or INSERT INTO … SELECT",
+        ));
+    }
+    if let Some(extra) = stmts.next() {
+        return Err(SqlError::at(
+            extra.start,
+            "only one query is supported here (the source table is already given)",
         ));
     }
     let q = query_stmt(stmt, parsed)?;
