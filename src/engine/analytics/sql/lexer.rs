@@ -412,7 +412,7 @@ impl Stmt {
         if first {
             hits.next()
         } else {
-            hits.last()
+            hits.next_back()
         }
     }
 }
