@@ -7,13 +7,17 @@
 //! know (`WATERMARK FOR`, `col AS PROCTIME()`, `TABLE t [PARTITION BY k]` arguments) are cut out
 //! of the token stream first ([`lexer`]), keeping every token's original position.
 //!
-//! Files: [`error`] positions, [`lexer`] tokens and Flink clauses, [`ddl`] CREATE TABLE,
-//! [`schema`] name resolution, [`interval`] INTERVAL literals, [`window`] window TVFs, [`filter`]
-//! WHERE, [`select`] the query, [`print`] `to_sql`.
+//! Files: `error` positions; `lexer` tokens and statements; `flink` the Flink-only clauses cut
+//! out of the tokens; `ddl` CREATE TABLE; `schema` name resolution; `interval` INTERVAL
+//! literals; `window` and `args` window TVFs; `filter` WHERE; `select` the query; `aggregate`
+//! aggregate calls; `print` `to_sql`.
 
+mod aggregate;
+mod args;
 mod ddl;
 mod error;
 mod filter;
+mod flink;
 mod interval;
 mod lexer;
 mod print;
@@ -26,13 +30,13 @@ use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token};
 
+pub use aggregate::{default_alias, MAX_TOP_N};
 pub use error::SqlError;
 pub use filter::MAX_FILTER_DEPTH;
 pub use interval::format_interval;
 pub use lexer::MAX_TOKENS;
 pub use print::{ident as quote_ident, predicate as predicate_sql, to_sql};
 pub use schema::{proctime_name, WINDOW_COLUMNS};
-pub use select::{default_alias, MAX_TOP_N};
 
 use crate::engine::analytics::spec::{QuerySpec, SourceTable};
 use error::{from_parser, Res};
