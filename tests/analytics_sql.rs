@@ -706,6 +706,8 @@ fn deep_nesting_is_an_error_not_a_crash() {
     );
     let e = compile(&deep).unwrap_err();
     assert!(e.message.contains("nested too deeply"), "{e}");
+    // At the innermost parenthesis: column 100 + " WHERE " + 500 parentheses.
+    assert_eq!((e.line, e.column), (5, 607), "{e}");
     let chain = format!(
         "{DDL}SELECT window_start, COUNT(*) {TVF} WHERE {} GROUP BY window_start, window_end",
         vec!["qty = 1"; 300].join(" AND ")

@@ -379,3 +379,37 @@ proptest! {
         }
     }
 }
+
+/// Deeply nested or long left-deep inputs are errors, computed within a 1 MiB stack (the
+/// default wasm32 stack): the parser's recursion limit and the token cap bound every tree.
+#[test]
+fn deep_inputs_fit_in_a_small_stack() {
+    let ddl = "CREATE TABLE t (a BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('stream' = 's');\n";
+    let q = |filter: String| {
+        format!(
+            "{ddl}SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND)) WHERE {filter} GROUP BY window_start, window_end"
+        )
+    };
+    let inputs = vec![
+        "(".repeat(5000),
+        q(format!("{}a = 1{}", "(".repeat(45), ")".repeat(45))),
+        q(format!("{}a = 1", "NOT ".repeat(1500))),
+        q(format!("a = {}1", "- ".repeat(1900))),
+        q(vec!["a = 1"; 600].join(" OR ")),
+        q(format!("a{} = 1", "[1]".repeat(600))),
+        q(format!("a{} = 1", "::INT".repeat(900))),
+        q(format!("a IN ({})", vec!["1"; 990].join(", "))),
+        format!("{ddl}SELECT {}", vec!["COUNT(*)"; 600].join(", ")),
+    ];
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            for s in inputs {
+                let _ = compile(&s);
+                let _ = compile_query(&s, &source_of());
+            }
+        })
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow or panic");
+}

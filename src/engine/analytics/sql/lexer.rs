@@ -205,3 +205,25 @@ impl Stmt {
         }
     }
 }
+
+impl Stmt {
+    /// Where the statement nests parentheses deepest (the first such token), else its start:
+    /// positions the parser's recursion-limit error.
+    pub(crate) fn deepest(&self) -> Location {
+        let (mut depth, mut max, mut at) = (0i64, 0i64, self.start);
+        for t in &self.tokens {
+            match t.token {
+                Token::LParen => {
+                    depth += 1;
+                    if depth > max {
+                        max = depth;
+                        at = t.span.start;
+                    }
+                }
+                Token::RParen => depth -= 1,
+                _ => {}
+            }
+        }
+        at
+    }
+}

@@ -43,15 +43,25 @@ use error::{from_parser, Res};
 use lexer::Stmt;
 use schema::{ident_is, Schema};
 
+/// sqlparser's recursion limit (its default is 50): each level costs several KiB of stack in
+/// unoptimised builds, and a windowed aggregation needs few levels.
+pub const RECURSION_LIMIT: usize = 30;
+
 const SCRIPT: &str = "supported statements: CREATE TABLE … WITH (…); then one SELECT … or \
                       INSERT INTO sink SELECT …";
 
 fn parse(stmt: &Stmt) -> Res<Statement> {
     let dialect = GenericDialect {};
-    let mut p = Parser::new(&dialect).with_tokens_with_locations(stmt.tokens.clone());
-    let s = p
-        .parse_statement()
-        .map_err(|e| from_parser(e, stmt.start))?;
+    let mut p = Parser::new(&dialect)
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(stmt.tokens.clone());
+    let s = p.parse_statement().map_err(|e| {
+        let at = match e {
+            sqlparser::parser::ParserError::RecursionLimitExceeded => stmt.deepest(),
+            _ => stmt.start,
+        };
+        from_parser(e, at)
+    })?;
     let next = p.peek_token();
     if next.token != Token::EOF {
         return Err(SqlError::span(
