@@ -729,3 +729,18 @@ fn error_display_has_the_position() {
     };
     assert_eq!(e.to_string(), "line 3, column 7: boom");
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn crlf_comments_and_trailing_semicolons() {
+    let sql = format!(
+        "/* block */ {DDL}-- a comment line\nSELECT window_start, window_end, COUNT(*) {TVF}\nGROUP BY window_start, window_end; ;\n-- done\n"
+    )
+    .replace('\n', "\r\n");
+    check(&sql, &base(tumble10()));
+    let bad = format!("{DDL}SELECT window_start, COUNT(*) {TVF}\r\nGROUP BY window_start, nope")
+        .replace('\n', "\r\n")
+        .replace("\r\r\n", "\r\n");
+    let e = compile(&bad).unwrap_err();
+    assert_eq!((e.line, e.column), (6, 24), "{e}");
+}
