@@ -64,7 +64,9 @@ fn single_name(name: &sqlparser::ast::ObjectName, fallback: Location, what: &str
 
 fn parse_tokens_expr(tokens: &[sqlparser::tokenizer::TokenWithSpan], end: Location) -> Res<Expr> {
     let dialect = GenericDialect {};
-    let mut p = Parser::new(&dialect).with_tokens_with_locations(with_eof(tokens, end));
+    let mut p = Parser::new(&dialect)
+        .with_recursion_limit(super::RECURSION_LIMIT)
+        .with_tokens_with_locations(with_eof(tokens, end));
     let expr = p.parse_expr().map_err(|e| from_parser(e, end))?;
     let next = p.peek_token();
     if next.token != Token::EOF {

@@ -7,13 +7,17 @@
 //! know (`WATERMARK FOR`, `col AS PROCTIME()`, `TABLE t [PARTITION BY k]` arguments) are cut out
 //! of the token stream first ([`lexer`]), keeping every token's original position.
 //!
-//! Files: [`error`] positions, [`lexer`] tokens and Flink clauses, [`ddl`] CREATE TABLE,
-//! [`schema`] name resolution, [`interval`] INTERVAL literals, [`window`] window TVFs, [`filter`]
-//! WHERE, [`select`] the query, [`print`] `to_sql`.
+//! Files: `error` positions; `lexer` tokens and statements; `flink` the Flink-only clauses cut
+//! out of the tokens; `ddl` CREATE TABLE; `schema` name resolution; `interval` INTERVAL
+//! literals; `window` and `args` window TVFs; `filter` WHERE; `select` the query; `aggregate`
+//! aggregate calls; `print` `to_sql`.
 
+mod aggregate;
+mod args;
 mod ddl;
 mod error;
 mod filter;
+mod flink;
 mod interval;
 mod lexer;
 mod print;
@@ -21,33 +25,43 @@ mod schema;
 mod select;
 mod window;
 
-use sqlparser::ast::{ObjectNamePart, Query, Statement, TableObject};
+use sqlparser::ast::{ObjectNamePart, Query, Spanned, Statement, TableObject};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token};
 
+pub use aggregate::{default_alias, MAX_TOP_N};
 pub use error::SqlError;
 pub use filter::MAX_FILTER_DEPTH;
 pub use interval::format_interval;
 pub use lexer::MAX_TOKENS;
 pub use print::{ident as quote_ident, predicate as predicate_sql, to_sql};
 pub use schema::{proctime_name, WINDOW_COLUMNS};
-pub use select::{default_alias, MAX_TOP_N};
 
 use crate::engine::analytics::spec::{QuerySpec, SourceTable};
 use error::{from_parser, Res};
 use lexer::Stmt;
 use schema::{ident_is, Schema};
 
+/// sqlparser's recursion limit (its default is 50): each level costs several KiB of stack in
+/// unoptimised builds, and a windowed aggregation needs few levels.
+pub const RECURSION_LIMIT: usize = 30;
+
 const SCRIPT: &str = "supported statements: CREATE TABLE … WITH (…); then one SELECT … or \
                       INSERT INTO sink SELECT …";
 
 fn parse(stmt: &Stmt) -> Res<Statement> {
     let dialect = GenericDialect {};
-    let mut p = Parser::new(&dialect).with_tokens_with_locations(stmt.tokens.clone());
-    let s = p
-        .parse_statement()
-        .map_err(|e| from_parser(e, stmt.start))?;
+    let mut p = Parser::new(&dialect)
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(stmt.tokens.clone());
+    let s = p.parse_statement().map_err(|e| {
+        let at = match e {
+            sqlparser::parser::ParserError::RecursionLimitExceeded => stmt.deepest(),
+            _ => stmt.start,
+        };
+        from_parser(e, at)
+    })?;
     let next = p.peek_token();
     if next.token != Token::EOF {
         return Err(SqlError::span(
@@ -85,6 +99,13 @@ fn query_stmt(stmt: Stmt, parsed: Statement) -> Res<QueryStmt> {
                 },
                 _ => return Err(SqlError::at(at, "INSERT INTO needs a sink table name")),
             };
+            if let Some(c) = ins.columns.first() {
+                return Err(SqlError::span(
+                    c.span(),
+                    at,
+                    "INSERT column lists are not supported; write INSERT INTO <sink> SELECT …",
+                ));
+            }
             if !ins.columns.is_empty()
                 || ins.overwrite
                 || ins.partitioned.is_some()
@@ -188,17 +209,17 @@ pub fn compile_query(sql: &str, source: &SourceTable) -> Result<QuerySpec, SqlEr
             "empty query; expected SELECT … or INSERT INTO … SELECT …",
         ));
     };
-    if let Some(extra) = stmts.next() {
-        return Err(SqlError::at(
-            extra.start,
-            "only one query is supported here (the source table is already given)",
-        ));
-    }
     let parsed = parse(&stmt)?;
     if matches!(parsed, Statement::CreateTable(_)) {
         return Err(SqlError::at(
             stmt.start,
             "the source table is already given; write only the SELECT or INSERT INTO … SELECT",
+        ));
+    }
+    if let Some(extra) = stmts.next() {
+        return Err(SqlError::at(
+            extra.start,
+            "only one query is supported here (the source table is already given)",
         ));
     }
     let q = query_stmt(stmt, parsed)?;

@@ -42,7 +42,7 @@ fn literal(v: &Json) -> String {
     }
 }
 
-fn type_name(t: ColumnType) -> &'static str {
+pub(crate) fn type_name(t: ColumnType) -> &'static str {
     match t {
         ColumnType::String => "STRING",
         ColumnType::BigInt => "BIGINT",

@@ -1,13 +1,12 @@
 //! `FROM TABLE(TUMBLE|HOP|CUMULATE|SESSION|COUNT_WINDOW(…))` → window, time and partition keys.
 
 use sqlparser::ast::{
-    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, Spanned, TableAlias,
-    TableFactor, Value,
+    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, Spanned, TableAlias, TableFactor,
 };
 use sqlparser::tokenizer::Location;
 
+use super::args::{arg_span, bind, count_arg, interval_arg, is_descriptor, Call};
 use super::error::{Res, SqlError};
-use super::interval::interval_ms;
 use super::lexer::TableArg;
 use super::schema::{ident_is, ColRef, Schema};
 use crate::engine::analytics::spec::{TimeCharacteristic, WindowSpec};
@@ -29,164 +28,6 @@ pub(crate) struct Tvf {
     pub partition: Vec<(String, Location)>,
     /// `AS alias` of the TVF.
     pub alias: Option<Ident>,
-}
-
-struct Call<'a> {
-    name: &'static str,
-    usage: &'static str,
-    params: &'static [&'static str],
-    required: usize,
-    f: &'a Function,
-    at: Location,
-}
-
-fn is_descriptor(e: &FunctionArgExpr) -> bool {
-    matches!(e, FunctionArgExpr::Expr(Expr::Function(f)) if f.name.to_string().eq_ignore_ascii_case("DESCRIPTOR"))
-}
-
-fn arg_span(e: &FunctionArgExpr, fallback: Location) -> Location {
-    let s = match e {
-        FunctionArgExpr::Expr(x) => x.span(),
-        _ => return fallback,
-    };
-    if s.start.line == 0 {
-        fallback
-    } else {
-        s.start
-    }
-}
-
-/// Binds the call's arguments to `call.params` (positional first, then `NAME => value`).
-fn bind<'a>(call: &Call<'a>) -> Res<Vec<Option<&'a FunctionArgExpr>>> {
-    let FunctionArguments::List(list) = &call.f.args else {
-        return Err(SqlError::at(
-            call.at,
-            format!("expected arguments: {}", call.usage),
-        ));
-    };
-    if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
-        return Err(SqlError::at(
-            call.at,
-            format!(
-                "unexpected clause in {}(…); usage: {}",
-                call.name, call.usage
-            ),
-        ));
-    }
-    let mut bound: Vec<Option<&FunctionArgExpr>> = vec![None; call.params.len()];
-    let mut named_seen = false;
-    for (i, a) in list.args.iter().enumerate() {
-        let (slot, e) = match a {
-            FunctionArg::Unnamed(e) => {
-                if named_seen {
-                    return Err(SqlError::at(
-                        arg_span(e, call.at),
-                        "positional arguments must come before named ones",
-                    ));
-                }
-                if i >= call.params.len() {
-                    return Err(SqlError::at(
-                        arg_span(e, call.at),
-                        format!("too many arguments to {}; usage: {}", call.name, call.usage),
-                    ));
-                }
-                (i, e)
-            }
-            FunctionArg::Named { name, arg, .. } => {
-                named_seen = true;
-                let name_at = if name.span.start.line == 0 {
-                    call.at
-                } else {
-                    name.span.start
-                };
-                let Some(slot) = call
-                    .params
-                    .iter()
-                    .position(|p| name.value.eq_ignore_ascii_case(p))
-                else {
-                    return Err(SqlError::at(
-                        name_at,
-                        format!(
-                            "{} has no parameter {}; parameters: {}",
-                            call.name,
-                            name.value,
-                            call.params.join(", ")
-                        ),
-                    ));
-                };
-                (slot, arg)
-            }
-            FunctionArg::ExprNamed { name, .. } => {
-                return Err(SqlError::span(
-                    name.span(),
-                    call.at,
-                    format!("unsupported argument; usage: {}", call.usage),
-                ));
-            }
-        };
-        match bound.get_mut(slot) {
-            Some(s @ None) => *s = Some(e),
-            _ => {
-                return Err(SqlError::at(
-                    arg_span(e, call.at),
-                    format!(
-                        "{} is given twice",
-                        call.params.get(slot).copied().unwrap_or("argument")
-                    ),
-                ))
-            }
-        }
-    }
-    for (i, p) in call.params.iter().enumerate().take(call.required) {
-        if bound.get(i).is_none_or(|b| b.is_none()) {
-            return Err(SqlError::at(
-                call.at,
-                format!("{} is missing {p}; usage: {}", call.name, call.usage),
-            ));
-        }
-    }
-    Ok(bound)
-}
-
-fn expr_of<'a>(e: &'a FunctionArgExpr, at: Location, what: &str) -> Res<&'a Expr> {
-    match e {
-        FunctionArgExpr::Expr(x) => Ok(x),
-        _ => Err(SqlError::at(at, format!("expected {what}"))),
-    }
-}
-
-fn interval_arg(
-    e: Option<&FunctionArgExpr>,
-    at: Location,
-    positive: bool,
-    what: &str,
-) -> Res<Option<i64>> {
-    let Some(e) = e else { return Ok(None) };
-    let loc = arg_span(e, at);
-    let ms = interval_ms(expr_of(e, loc, "an interval")?, loc)?;
-    if positive && ms <= 0 {
-        return Err(SqlError::at(loc, format!("the {what} must be positive")));
-    }
-    Ok(Some(ms))
-}
-
-fn count_arg(e: Option<&FunctionArgExpr>, at: Location, what: &str) -> Res<Option<u64>> {
-    let Some(e) = e else { return Ok(None) };
-    let loc = arg_span(e, at);
-    let n = match expr_of(e, loc, "a number")? {
-        Expr::Value(v) => match &v.value {
-            Value::Number(s, _) => s.parse::<u64>().ok(),
-            _ => None,
-        },
-        _ => None,
-    };
-    match n {
-        Some(n) if (1..=1_000_000_000).contains(&n) => Ok(Some(n)),
-        _ => Err(SqlError::at(
-            loc,
-            format!("the {what} must be a whole number of records from 1 to 1000000000"),
-        )),
-    }
 }
 
 /// Compiles the FROM relation.
