@@ -56,9 +56,32 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn api_seed_7_matches_golden_output() {
-    let input = read(&golden("session1.in.jsonl"));
+    check_golden("session1");
+}
+
+/// A streaming job end to end over the CLI: stream, application (and one whose SQL is refused
+/// with its position), start, records, a killed task manager, a late record, a snapshot, stop,
+/// the three result views and the batch comparison.
+#[test]
+fn analytics_job_over_the_cli_matches_golden_output() {
+    let out = check_golden("analytics");
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let errors: Vec<&Value> = lines.iter().filter_map(|l| l.get("error")).collect();
+    assert_eq!(errors.len(), 1, "only the bad SQL fails: {errors:?}");
+    assert_eq!(errors[0]["type"], "CodeValidationException");
+    let batch = &lines[lines.len() - 1]["ok"];
+    // The one late record is the whole difference between streaming and batch.
+    assert_eq!(batch["LateRecordsDroppedByStreaming"], 1);
+    assert_eq!(batch["Comparison"]["Differing"].as_array().map(Vec::len), Some(1));
+    let alo = &lines[lines.len() - 2]["ok"];
+    assert!(alo["Duplicates"].as_u64().unwrap() > 0, "the kill replayed rows");
+}
+
+/// Runs `tests/golden/NAME.in.jsonl` through `api --seed 7` and compares with NAME.out.jsonl.
+fn check_golden(name: &str) -> String {
+    let input = read(&golden(&format!("{name}.in.jsonl")));
     let stdout = run(&["api", "--seed", "7"], &input);
-    let out_path = golden("session1.out.jsonl");
+    let out_path = golden(&format!("{name}.out.jsonl"));
     if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
         std::fs::write(&out_path, &stdout).unwrap();
         eprintln!("updated {}", out_path.display());
@@ -79,6 +102,7 @@ fn api_seed_7_matches_golden_output() {
             want.lines().count()
         );
     }
+    stdout
 }
 
 #[test]

@@ -142,6 +142,8 @@ impl Sinks {
         let n = done.len() as u64;
         for (_, mut r) in done {
             r.checkpoint = Some(id);
+            // The table holds each row once; "duplicate" describes the at-least-once log only.
+            r.duplicate = false;
             self.committed.insert((r.window, r.key.clone()), r.clone());
             self.committed_total += 1;
             push_bounded(&mut self.committed_log, r, MAX_LOG_ROWS);
