@@ -495,3 +495,29 @@ fn the_builder_writes_sql_that_compiles_and_preview_shows_the_windows() {
     w.sort();
     assert_eq!(w, vec![(0, 10_000), (5_000, 15_000)]);
 }
+
+/// The kill/restore scenario as a digest of the whole world (statuses, counters, watermarks,
+/// checkpoints, published rows).
+fn kill_scenario_digest() -> String {
+    let mut s = session(11);
+    create_active(&mut s, "orders", 3);
+    create_app(&mut s, "d", &tumbling_sql("orders", 3, 1), 2_000, json!({"table.exec.emit.allow-lateness": "1s"}));
+    start_running(&mut s, "d", Value::Null);
+    for i in 0..60i64 {
+        put_order(&mut s, "orders", ["a", "b", "c", "d"][(i % 4) as usize], i as f64, i * 250 - (i % 5) * 400);
+        advance_by(&mut s, 190);
+        if i == 31 {
+            ok(&mut s, "playground", "KillTaskManager", json!({"ApplicationName": "d"}));
+        }
+    }
+    advance_by(&mut s, 10_000);
+    kinesis_playground::engine::digest::world_digest(s.world())
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn same_seed_and_actions_give_the_same_world_natively_and_in_wasm() {
+    let a = kill_scenario_digest();
+    assert_eq!(a, kill_scenario_digest());
+    assert_eq!(a, "18b05a05a4ddc95967819af2afc85d63");
+}
