@@ -501,13 +501,30 @@ fn the_builder_writes_sql_that_compiles_and_preview_shows_the_windows() {
 fn kill_scenario_digest() -> String {
     let mut s = session(11);
     create_active(&mut s, "orders", 3);
-    create_app(&mut s, "d", &tumbling_sql("orders", 3, 1), 2_000, json!({"table.exec.emit.allow-lateness": "1s"}));
+    create_app(
+        &mut s,
+        "d",
+        &tumbling_sql("orders", 3, 1),
+        2_000,
+        json!({"table.exec.emit.allow-lateness": "1s"}),
+    );
     start_running(&mut s, "d", Value::Null);
     for i in 0..60i64 {
-        put_order(&mut s, "orders", ["a", "b", "c", "d"][(i % 4) as usize], i as f64, i * 250 - (i % 5) * 400);
+        put_order(
+            &mut s,
+            "orders",
+            ["a", "b", "c", "d"][(i % 4) as usize],
+            i as f64,
+            i * 250 - (i % 5) * 400,
+        );
         advance_by(&mut s, 190);
         if i == 31 {
-            ok(&mut s, "playground", "KillTaskManager", json!({"ApplicationName": "d"}));
+            ok(
+                &mut s,
+                "playground",
+                "KillTaskManager",
+                json!({"ApplicationName": "d"}),
+            );
         }
     }
     advance_by(&mut s, 10_000);

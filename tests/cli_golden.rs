@@ -65,16 +65,25 @@ fn api_seed_7_matches_golden_output() {
 #[test]
 fn analytics_job_over_the_cli_matches_golden_output() {
     let out = check_golden("analytics");
-    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let errors: Vec<&Value> = lines.iter().filter_map(|l| l.get("error")).collect();
     assert_eq!(errors.len(), 1, "only the bad SQL fails: {errors:?}");
     assert_eq!(errors[0]["type"], "CodeValidationException");
     let batch = &lines[lines.len() - 1]["ok"];
     // The one late record is the whole difference between streaming and batch.
     assert_eq!(batch["LateRecordsDroppedByStreaming"], 1);
-    assert_eq!(batch["Comparison"]["Differing"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        batch["Comparison"]["Differing"].as_array().map(Vec::len),
+        Some(1)
+    );
     let alo = &lines[lines.len() - 2]["ok"];
-    assert!(alo["Duplicates"].as_u64().unwrap() > 0, "the kill replayed rows");
+    assert!(
+        alo["Duplicates"].as_u64().unwrap() > 0,
+        "the kill replayed rows"
+    );
 }
 
 /// Runs `tests/golden/NAME.in.jsonl` through `api --seed 7` and compares with NAME.out.jsonl.
