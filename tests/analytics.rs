@@ -538,3 +538,68 @@ fn same_seed_and_actions_give_the_same_world_natively_and_in_wasm() {
     assert_eq!(a, kill_scenario_digest());
     assert_eq!(a, "18b05a05a4ddc95967819af2afc85d63");
 }
+
+/// Runs records over two shards with a kill after several checkpoints; returns the batch
+/// comparison and the largest streaming-minus-batch `orders` difference.
+fn kill_with_mode(mode: &str) -> (Value, i64) {
+    let mut s = session(12);
+    create_active(&mut s, "orders", 2);
+    create_app(
+        &mut s,
+        "m",
+        &tumbling_sql("orders", 20, 0),
+        1_000,
+        json!({"execution.checkpointing.mode": mode}),
+    );
+    start_running(&mut s, "m", Value::Null);
+    let mut t = 0;
+    for i in 0..40 {
+        for c in ["acme", "bolt", "core", "dyno"] {
+            t += 50;
+            put_order(&mut s, "orders", c, 1.0, t);
+        }
+        advance_by(&mut s, 300);
+        if i == 30 {
+            ok(
+                &mut s,
+                "playground",
+                "KillTaskManager",
+                json!({"ApplicationName": "m"}),
+            );
+        }
+    }
+    for c in ["acme", "bolt", "core", "dyno"] {
+        put_order(&mut s, "orders", c, 0.0, 1_000_000);
+    }
+    advance_by(&mut s, 5_000);
+    let b = ok(
+        &mut s,
+        "playground",
+        "RunBatchQuery",
+        json!({"ApplicationName": "m"}),
+    );
+    let over = b["Comparison"]["Differing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d["Streaming"]["orders"].as_i64().unwrap() - d["Batch"]["orders"].as_i64().unwrap()
+        })
+        .max()
+        .unwrap_or(0);
+    (b["Comparison"].clone(), over)
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn at_least_once_checkpointing_counts_replayed_records_twice_after_a_failure() {
+    let (eo, over) = kill_with_mode("EXACTLY_ONCE");
+    assert_eq!(eo["Equal"], true, "{eo}");
+    assert_eq!(over, 0);
+    let (alo, over) = kill_with_mode("AT_LEAST_ONCE");
+    assert_eq!(alo["Equal"], false, "{alo}");
+    assert!(
+        over > 0,
+        "state snapshotted past the barrier over-counts: {alo}"
+    );
+}

@@ -161,6 +161,10 @@ pub struct Job {
     pub initial: Snapshot,
     /// Whether the window state was restored from a snapshot at start.
     pub state_restored: bool,
+    /// `AT_LEAST_ONCE` checkpointing without alignment: the in-flight checkpoint's operator state
+    /// is taken only after the next poll, so it already holds records its source positions will
+    /// replay (§5.6) — duplicates in the state after a recovery.
+    pub unaligned_state_due: bool,
     /// The sink stream exists (INSERT INTO a Kinesis stream).
     pub sink_stream: Option<String>,
 }
@@ -304,6 +308,7 @@ impl Job {
             next_watermark_ms: now + settings.watermark_interval_ms,
             next_poll_ms: now,
             state_restored,
+            unaligned_state_due: false,
             sink_stream,
             settings,
         };
@@ -372,6 +377,7 @@ impl Job {
     /// restarts after [`RESTART_DELAY_MS`] from the latest completed checkpoint.
     pub fn kill_task_manager(&mut self, now: u64) {
         self.coordinator.fail("task manager lost", now);
+        self.unaligned_state_due = false;
         self.sinks.abort_pending();
         self.phase = Phase::Restarting {
             until: now + RESTART_DELAY_MS,
@@ -420,6 +426,16 @@ impl Job {
         if now >= self.next_poll_ms {
             self.poll(world);
             self.next_poll_ms = now + POLL_INTERVAL_MS;
+            if self.unaligned_state_due {
+                self.unaligned_state_due = false;
+                let operators: Vec<WindowOperator> =
+                    self.subtasks.iter().map(|s| s.operator.clone()).collect();
+                let bytes = self.state_bytes();
+                if let Some((snap, _)) = self.coordinator.in_flight.as_mut() {
+                    snap.operators = operators;
+                    snap.state_bytes = bytes;
+                }
+            }
         }
         if now >= self.next_watermark_ms {
             self.emit_watermark(world);
@@ -457,6 +473,11 @@ impl Job {
             let at = now + Coordinator::duration_ms(POLL_INTERVAL_MS, snap.state_bytes);
             self.coordinator.begin(snap, at, false);
             self.sinks.seal(id);
+            // Without alignment, a job reading several shards snapshots its state after records
+            // past the barrier on the faster inputs were processed.
+            self.unaligned_state_due = self.settings.mode
+                == crate::engine::analytics::settings::CheckpointingMode::AtLeastOnce
+                && self.splits.len() > 1;
         }
     }
 
