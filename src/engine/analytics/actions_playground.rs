@@ -36,6 +36,14 @@ pub const ACTIONS: &[&str] = &[
 pub fn dispatch(world: &mut World, action: &str, req: Request<'_>) -> Result<Value, ApiError> {
     match action {
         "KillTaskManager" => kill(world, req),
+        other => read(world, other, req),
+    }
+}
+
+/// The read-only actions of [`ACTIONS`] (every one but `KillTaskManager`) on a shared world:
+/// the same JSON the dispatcher returns, for views that poll it without logging an action.
+pub fn read(world: &World, action: &str, req: Request<'_>) -> Result<Value, ApiError> {
+    match action {
         "DescribeJob" => {
             req.deny_unknown(&["ApplicationName"])?;
             let app = find(world, req.str("ApplicationName")?)?;
@@ -48,14 +56,18 @@ pub fn dispatch(world: &mut World, action: &str, req: Request<'_>) -> Result<Val
         "ValidateSql" => {
             req.deny_unknown(&["Sql"])?;
             Ok(match compile(req.str("Sql")?) {
-                Ok(spec) => json!({ "Valid": true, "Query": query_json(&spec), "Sql": to_sql(&spec) }),
-                Err(e) => json!({ "Valid": false, "Line": e.line, "Column": e.column, "Message": e.message }),
+                Ok(spec) => {
+                    json!({ "Valid": true, "Query": query_json(&spec), "Sql": to_sql(&spec) })
+                }
+                Err(e) => {
+                    json!({ "Valid": false, "Line": e.line, "Column": e.column, "Message": e.message })
+                }
             })
         }
         "BuildSql" => build(req),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
-            format!("no analytics action '{other}'"),
+            format!("no read-only analytics action '{other}'"),
         )),
     }
 }
@@ -169,9 +181,13 @@ fn batch(world: &World, req: Request<'_>) -> Result<Value, ApiError> {
     req.deny_unknown(&["ApplicationName", "Limit"])?;
     let app = find(world, req.str("ApplicationName")?)?;
     let limit = req.opt_int("Limit", 1, 10_000)?.unwrap_or(100) as usize;
-    let (rows, n) = run_batch(world, &app.spec, app.settings.allowed_lateness_ms).ok_or_else(|| {
-        ApiError::not_found(format!("source stream {} does not exist", app.spec.source.stream))
-    })?;
+    let (rows, n) =
+        run_batch(world, &app.spec, app.settings.allowed_lateness_ms).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "source stream {} does not exist",
+                app.spec.source.stream
+            ))
+        })?;
     let streaming: BTreeMap<_, _> = app
         .job
         .as_ref()
@@ -246,8 +262,17 @@ fn parse_ms(v: &Request<'_>, name: &str) -> Result<Option<i64>, ApiError> {
 /// Builds a query from form fields and returns its SQL (the UI's query builder).
 fn build(req: Request<'_>) -> Result<Value, ApiError> {
     req.deny_unknown(&[
-        "Table", "Stream", "StartPosition", "Columns", "Rowtime", "WatermarkDelayMs", "Window",
-        "Keys", "Aggregates", "Where", "Sink",
+        "Table",
+        "Stream",
+        "StartPosition",
+        "Columns",
+        "Rowtime",
+        "WatermarkDelayMs",
+        "Window",
+        "Keys",
+        "Aggregates",
+        "Where",
+        "Sink",
     ])?;
     let mut columns = Vec::new();
     for c in req.opt_list("Columns")?.cloned().unwrap_or_default() {
@@ -260,8 +285,8 @@ fn build(req: Request<'_>) -> Result<Value, ApiError> {
             "TIMESTAMP" | "TIMESTAMP(3)" => ColumnType::Timestamp,
             other => {
                 return Err(ApiError::invalid_argument(format!(
-                    "column type '{other}' is not one of STRING, BIGINT, DOUBLE, BOOLEAN, TIMESTAMP(3)"
-                )))
+                "column type '{other}' is not one of STRING, BIGINT, DOUBLE, BOOLEAN, TIMESTAMP(3)"
+            )))
             }
         };
         columns.push((c.str("Name")?.to_string(), ty));
@@ -271,7 +296,10 @@ fn build(req: Request<'_>) -> Result<Value, ApiError> {
         name: req.opt_str("Table")?.unwrap_or("events").to_string(),
         stream: req.str("Stream")?.to_string(),
         columns,
-        start_position: req.opt_str("StartPosition")?.unwrap_or("LATEST").to_string(),
+        start_position: req
+            .opt_str("StartPosition")?
+            .unwrap_or("LATEST")
+            .to_string(),
         watermark_delay_ms: parse_ms(&req, "WatermarkDelayMs")?.unwrap_or(0),
         rowtime: rowtime.clone(),
     };
@@ -319,7 +347,10 @@ fn build(req: Request<'_>) -> Result<Value, ApiError> {
     for a in req.opt_list("Aggregates")?.cloned().unwrap_or_default() {
         let a = Request::new(&a)?;
         let f = a.str("Function")?.to_ascii_uppercase();
-        let col = a.opt_str("Column")?.filter(|c| !c.is_empty() && *c != "*").map(str::to_string);
+        let col = a
+            .opt_str("Column")?
+            .filter(|c| !c.is_empty() && *c != "*")
+            .map(str::to_string);
         let kind = match f.as_str() {
             "COUNT" => AggregateKind::Count,
             "SUM" => AggregateKind::Sum,
@@ -364,10 +395,17 @@ fn build(req: Request<'_>) -> Result<Value, ApiError> {
         filter: None,
         aggregates,
         output,
-        sink: req.opt_str("Sink")?.filter(|s| !s.is_empty()).map(str::to_string),
+        sink: req
+            .opt_str("Sink")?
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
     };
     let mut sql = to_sql(&spec);
-    if let Some(w) = req.opt_str("Where")?.map(str::trim).filter(|w| !w.is_empty()) {
+    if let Some(w) = req
+        .opt_str("Where")?
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
         // Splice the filter in before GROUP BY and let the real parser judge it.
         if let Some(pos) = sql.rfind("GROUP BY") {
             sql = format!("{}WHERE {w}\n{}", &sql[..pos], &sql[pos..]);
@@ -375,7 +413,9 @@ fn build(req: Request<'_>) -> Result<Value, ApiError> {
     }
     match compile(&sql) {
         Ok(spec) => Ok(json!({ "Sql": sql, "Valid": true, "Query": query_json(&spec) })),
-        Err(e) => Ok(json!({ "Sql": sql, "Valid": false, "Line": e.line, "Column": e.column, "Message": e.message })),
+        Err(e) => Ok(
+            json!({ "Sql": sql, "Valid": false, "Line": e.line, "Column": e.column, "Message": e.message }),
+        ),
     }
 }
 
@@ -384,7 +424,10 @@ pub fn compile_against(sql: &str, table: &SourceTable) -> Result<QuerySpec, ApiE
     compile_query(sql, table).map_err(|e| {
         ApiError::new(
             ErrorKind::CodeValidationException,
-            format!("SQL error at line {}, column {}: {}", e.line, e.column, e.message),
+            format!(
+                "SQL error at line {}, column {}: {}",
+                e.line, e.column, e.message
+            ),
         )
     })
 }

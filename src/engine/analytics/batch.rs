@@ -15,13 +15,16 @@ use crate::engine::analytics::window::{Output, WindowOperator};
 use crate::engine::apps::kpl::aggregation::deaggregate_with_key;
 use crate::engine::world::World;
 
+/// Final rows by (window, key).
+pub type BatchRows = BTreeMap<(Window, String), Value>;
+
 /// The final result per (window, key) of `spec` over the retained records of its stream, read in
 /// arrival order (ties: shard, then sequence). `None` when the stream does not exist.
 pub fn run_batch(
     world: &World,
     spec: &QuerySpec,
     allowed_lateness_ms: i64,
-) -> Option<(BTreeMap<(Window, String), Value>, u64)> {
+) -> Option<(BatchRows, u64)> {
     let stream = world.kinesis.stream(&spec.source.stream)?;
     let epoch = world.epoch();
     let mut input: Vec<(u64, u32, u64, &[u8], &str)> = Vec::new();
@@ -107,7 +110,8 @@ pub fn compare(
         }
         match streaming.get(k) {
             Some(s) if s == b => equal += 1,
-            Some(s) => differ.push(json!({ "Key": k.1, "WindowStart": k.0.start, "Streaming": s, "Batch": b })),
+            Some(s) => differ
+                .push(json!({ "Key": k.1, "WindowStart": k.0.start, "Streaming": s, "Batch": b })),
             None => only_batch.push(json!({ "Key": k.1, "WindowStart": k.0.start, "Batch": b })),
         }
     }

@@ -118,7 +118,9 @@ impl JobSettings {
                         if let Some(b) = c.opt_bool(&format!("CheckpointingEnabled{sfx}"))? {
                             self.checkpointing = b;
                         }
-                        if let Some(i) = c.opt_int(&format!("CheckpointInterval{sfx}"), 1, i64::MAX)? {
+                        if let Some(i) =
+                            c.opt_int(&format!("CheckpointInterval{sfx}"), 1, i64::MAX)?
+                        {
                             self.checkpoint_interval_ms = i as u64;
                         }
                         let pause = format!("MinPauseBetweenCheckpoints{sfx}");
@@ -131,11 +133,9 @@ impl JobSettings {
                             "ConfigurationType '{other}' is not valid; use DEFAULT or CUSTOM"
                         )))
                     }
-                    None if !update => {
-                        return Err(ApiError::invalid_argument(
-                            "CheckpointConfiguration.ConfigurationType is required (DEFAULT or CUSTOM)",
-                        ))
-                    }
+                    None if !update => return Err(ApiError::invalid_argument(
+                        "CheckpointConfiguration.ConfigurationType is required (DEFAULT or CUSTOM)",
+                    )),
                     None => {}
                 }
             }
@@ -179,10 +179,7 @@ impl JobSettings {
             }
         }
         if let Some(e) = config.opt_struct(env)? {
-            let groups = e
-                .opt_list(if update { "PropertyGroups" } else { "PropertyGroups" })?
-                .cloned()
-                .unwrap_or_default();
+            let groups = e.opt_list("PropertyGroups")?.cloned().unwrap_or_default();
             for g in &groups {
                 let g = Request::new(g)?;
                 if g.str("PropertyGroupId")? != FLINK_PROPERTY_GROUP {
@@ -266,7 +263,10 @@ impl JobSettings {
             json!(format!("{}ms", self.allowed_lateness_ms)),
         );
         if let Some(t) = self.idle_timeout_ms {
-            props.insert("table.exec.source.idle-timeout".into(), json!(format!("{t}ms")));
+            props.insert(
+                "table.exec.source.idle-timeout".into(),
+                json!(format!("{t}ms")),
+            );
         }
         props.insert(
             "pipeline.auto-watermark-interval".into(),

@@ -402,7 +402,7 @@ impl Stmt {
         if first {
             hits.next()
         } else {
-            hits.last()
+            hits.next_back()
         }
     }
 }
