@@ -59,6 +59,7 @@ pub fn fire_box(props: &Props) -> Html {
     let customer = use_node_ref();
     let amount = use_node_ref();
     let offset = use_state(|| 0i64);
+    let slider = use_node_ref();
     let message = use_state(|| None::<Result<String, String>>);
     use_input_value(&customer, "acme".into());
     use_input_value(&amount, "10".into());
@@ -81,7 +82,7 @@ pub fn fire_box(props: &Props) -> Html {
         })
     };
     let fire = {
-        let (customer, amount) = (customer.clone(), amount.clone());
+        let (customer, amount, slider) = (customer.clone(), amount.clone(), slider.clone());
         let (h, cb, message, stream, app) = (
             props.pg.clone(),
             props.on_change.clone(),
@@ -89,8 +90,11 @@ pub fn fire_box(props: &Props) -> Html {
             props.stream.clone(),
             props.app.clone(),
         );
-        let offset = *offset;
         Callback::from(move |_: MouseEvent| {
+            let offset = slider
+                .cast::<HtmlInputElement>()
+                .and_then(|s| s.value().parse::<f64>().ok())
+                .map_or(0, |f| f as i64);
             let c = input_value(&customer).trim().to_string();
             let c = if c.is_empty() { "acme".to_string() } else { c };
             let a = input_value(&amount).trim().parse::<f64>().unwrap_or(1.0);
@@ -140,7 +144,7 @@ pub fn fire_box(props: &Props) -> Html {
             </div>
             <label><span>{ format!("event time: {} ({}{:.1} s vs {})", hms(ts), if *offset >= 0 { "+" } else { "−" }, (*offset).abs() as f64 / 1000.0,
                 if props.watermark.is_some() { "watermark" } else { "clock; no watermark yet" }) }</span>
-                <input type="range" min="-30000" max="30000" step="500" value={offset.to_string()} oninput={on_slide} data-testid="an-event-offset" /></label>
+                <input ref={slider} type="range" min="-30000" max="30000" step="500" value={offset.to_string()} oninput={on_slide} data-testid="an-event-offset" /></label>
             <div class={classes!("an-preview", side.then_some("late"))} data-testid="an-preview" data-side-output={side.to_string()}>
                 { if side {
                     html! { <strong class="err-text">{ format!("→ side output (late by {} ms)", wm.map_or(0, |w| w - ts)) }</strong> }

@@ -85,7 +85,7 @@ pub fn analytics_form(props: &Props) -> Html {
     use_input_value(&ckpt, "2000".into());
     use_input_value(&parallelism, "2".into());
     use_input_value(&lateness, "0".into());
-    use_input_value(&idle, "0".into());
+    use_input_value(&idle, "5000".into());
     {
         // Prefill the editor once (an uncontrolled textarea keeps what the user types).
         let (sql, h, error, stream) = (

@@ -98,7 +98,7 @@ pub fn job_graph(j: &Value) -> Html {
     html! {
         <div class="an-graph-wrap">
             <svg class="an-graph" data-testid="an-graph" viewBox={format!("0 0 {W} {h}")} width="100%" role="img"
-                aria-label="Job graph: source splits, window subtasks, sinks" data-barrier={progress.map(|p| p.1.to_string()).unwrap_or_default()}>
+                aria-label="Job graph: source splits, window subtasks, sinks" data-records-in={u(&j["Counters"]["RecordsIn"]).to_string()} data-barrier={progress.map(|p| p.1.to_string()).unwrap_or_default()}>
                 <text x={COLS[0].0.to_string()} y="14" class="an-g-title">{ "Source (Kinesis splits)" }</text>
                 <text x={COLS[1].0.to_string()} y="14" class="an-g-title">{ "Window operator (keyBy)" }</text>
                 <text x={COLS[2].0.to_string()} y="14" class="an-g-title">{ "Sinks" }</text>
