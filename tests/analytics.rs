@@ -19,7 +19,11 @@ fn rows_by(v: &Value) -> Vec<(String, i64, f64)> {
         .iter()
         .map(|r| {
             (
-                format!("{} {}", r["Row"]["window_start"].as_str().unwrap_or("?"), r["Row"]["customer"].as_str().unwrap_or("?")),
+                format!(
+                    "{} {}",
+                    r["Row"]["window_start"].as_str().unwrap_or("?"),
+                    r["Row"]["customer"].as_str().unwrap_or("?")
+                ),
                 r["Row"]["orders"].as_i64().unwrap_or(-1),
                 r["Row"]["total"].as_f64().unwrap_or(f64::NAN),
             )
@@ -34,7 +38,13 @@ fn rows_by(v: &Value) -> Vec<(String, i64, f64)> {
 fn tumbling_window_fires_on_the_watermark_and_a_late_record_goes_to_the_side_output() {
     let mut s = session(1);
     create_active(&mut s, "orders", 1);
-    let created = create_app(&mut s, "counts", &tumbling_sql("orders", 10, 2), 5_000, json!({}));
+    let created = create_app(
+        &mut s,
+        "counts",
+        &tumbling_sql("orders", 10, 2),
+        5_000,
+        json!({}),
+    );
     assert_eq!(created["ApplicationDetail"]["ApplicationStatus"], "READY");
     start_running(&mut s, "counts", Value::Null);
     put_order(&mut s, "orders", "acme", 10.0, 1_000);
@@ -66,19 +76,36 @@ fn tumbling_window_fires_on_the_watermark_and_a_late_record_goes_to_the_side_out
     assert_eq!(late["Total"], 1);
     assert_eq!(late["Rows"][0]["LatenessMs"], 5_999);
     let eo = results(&mut s, "counts", "EXACTLY_ONCE");
-    assert_eq!(rows_by(&eo), rows_by(&alo), "committed after the checkpoint");
+    assert_eq!(
+        rows_by(&eo),
+        rows_by(&alo),
+        "committed after the checkpoint"
+    );
     let j = job(&mut s, "counts");
-    assert!(j["Checkpoints"].as_array().unwrap().iter().any(|c| c["Status"] == "COMPLETED"));
+    assert!(j["Checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["Status"] == "COMPLETED"));
     assert_eq!(j["Counters"]["Late"], 1);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn an_idle_shard_stalls_the_watermark_until_the_idle_timeout() {
-    for (props, fires) in [(json!({}), false), (json!({"table.exec.source.idle-timeout": "3s"}), true)] {
+    for (props, fires) in [
+        (json!({}), false),
+        (json!({"table.exec.source.idle-timeout": "3s"}), true),
+    ] {
         let mut s = session(2);
         create_active(&mut s, "orders", 2);
-        create_app(&mut s, "idle", &tumbling_sql("orders", 10, 0), 60_000, props);
+        create_app(
+            &mut s,
+            "idle",
+            &tumbling_sql("orders", 10, 0),
+            60_000,
+            props,
+        );
         start_running(&mut s, "idle", Value::Null);
         // One customer: every record goes to the same shard; the other shard stays silent.
         for t in [1_000, 2_000, 15_000] {
@@ -94,7 +121,11 @@ fn an_idle_shard_stalls_the_watermark_until_the_idle_timeout() {
             assert!(splits.iter().any(|x| x["Idle"] == true));
             assert_eq!(alo["Total"], 1);
         } else {
-            assert_eq!(j["Watermark"], Value::Null, "the silent split holds the minimum back");
+            assert_eq!(
+                j["Watermark"],
+                Value::Null,
+                "the silent split holds the minimum back"
+            );
             assert_eq!(alo["Total"], 0);
         }
     }
@@ -105,7 +136,13 @@ fn an_idle_shard_stalls_the_watermark_until_the_idle_timeout() {
 fn a_killed_task_manager_restores_the_checkpoint_replays_and_exactly_once_matches_the_batch() {
     let mut s = session(3);
     create_active(&mut s, "orders", 2);
-    create_app(&mut s, "eo", &tumbling_sql("orders", 5, 0), 4_000, json!({}));
+    create_app(
+        &mut s,
+        "eo",
+        &tumbling_sql("orders", 5, 0),
+        4_000,
+        json!({}),
+    );
     start_running(&mut s, "eo", Value::Null);
     let customers = ["acme", "bolt", "core"];
     let mut t = 0;
@@ -116,7 +153,12 @@ fn a_killed_task_manager_restores_the_checkpoint_replays_and_exactly_once_matche
         }
         advance_by(&mut s, 700);
         if round == 7 {
-            let k = ok(&mut s, "playground", "KillTaskManager", json!({"ApplicationName": "eo"}));
+            let k = ok(
+                &mut s,
+                "playground",
+                "KillTaskManager",
+                json!({"ApplicationName": "eo"}),
+            );
             assert_eq!(k["Phase"], "RESTARTING");
             assert!(k["RestoreFromCheckpoint"].as_u64().is_some());
         }
@@ -126,7 +168,12 @@ fn a_killed_task_manager_restores_the_checkpoint_replays_and_exactly_once_matche
         put_order(&mut s, "orders", c, 0.0, 100_000);
     }
     advance_by(&mut s, 10_000);
-    ok(&mut s, "kinesisanalyticsv2", "StopApplication", json!({"ApplicationName": "eo"}));
+    ok(
+        &mut s,
+        "kinesisanalyticsv2",
+        "StopApplication",
+        json!({"ApplicationName": "eo"}),
+    );
     advance_by(&mut s, 3_000);
     assert_eq!(status(&mut s, "eo"), "READY");
     let j = job(&mut s, "eo");
@@ -135,8 +182,16 @@ fn a_killed_task_manager_restores_the_checkpoint_replays_and_exactly_once_matche
     let eo = results(&mut s, "eo", "EXACTLY_ONCE");
     let dups = alo["Duplicates"].as_u64().unwrap();
     assert!(dups > 0, "the replay re-emitted panes: {alo}");
-    assert_eq!(alo["Total"].as_u64().unwrap() - dups, eo["Total"].as_u64().unwrap());
-    let b = ok(&mut s, "playground", "RunBatchQuery", json!({"ApplicationName": "eo"}));
+    assert_eq!(
+        alo["Total"].as_u64().unwrap() - dups,
+        eo["Total"].as_u64().unwrap()
+    );
+    let b = ok(
+        &mut s,
+        "playground",
+        "RunBatchQuery",
+        json!({"ApplicationName": "eo"}),
+    );
     assert_eq!(b["Comparison"]["Equal"], true, "{}", b["Comparison"]);
     assert_eq!(b["AtLeastOnceComparison"]["Equal"], true);
     assert_eq!(b["LateRecordsDroppedByStreaming"], 0);
@@ -161,18 +216,51 @@ fn savepoint_stop_rescale_and_restart_reproduce_the_uninterrupted_results() {
         }
         advance_by(&mut s, 1_200);
         if round == 8 {
-            ok(&mut s, "kinesisanalyticsv2", "CreateApplicationSnapshot", json!({"ApplicationName": "moved", "SnapshotName": "before-rescale"}));
-            ok(&mut s, "kinesisanalyticsv2", "StopApplication", json!({"ApplicationName": "moved"}));
+            ok(
+                &mut s,
+                "kinesisanalyticsv2",
+                "CreateApplicationSnapshot",
+                json!({"ApplicationName": "moved", "SnapshotName": "before-rescale"}),
+            );
+            ok(
+                &mut s,
+                "kinesisanalyticsv2",
+                "StopApplication",
+                json!({"ApplicationName": "moved"}),
+            );
             advance_by(&mut s, 2_000);
-            let v = ok(&mut s, "kinesisanalyticsv2", "DescribeApplication", json!({"ApplicationName": "moved"}));
+            let v = ok(
+                &mut s,
+                "kinesisanalyticsv2",
+                "DescribeApplication",
+                json!({"ApplicationName": "moved"}),
+            );
             let version = v["ApplicationDetail"]["ApplicationVersionId"].clone();
-            ok(&mut s, "kinesisanalyticsv2", "UpdateApplication", json!({
-                "ApplicationName": "moved", "CurrentApplicationVersionId": version,
-                "ApplicationConfigurationUpdate": {"FlinkApplicationConfigurationUpdate": {"ParallelismConfigurationUpdate": {"ConfigurationTypeUpdate": "CUSTOM", "ParallelismUpdate": 4}}}
-            }));
-            let snaps = ok(&mut s, "kinesisanalyticsv2", "ListApplicationSnapshots", json!({"ApplicationName": "moved"}));
-            assert_eq!(snaps["SnapshotSummaries"].as_array().unwrap().len(), 2, "{snaps}");
-            start_running(&mut s, "moved", json!({"ApplicationRestoreConfiguration": {"ApplicationRestoreType": "RESTORE_FROM_LATEST_SNAPSHOT"}}));
+            ok(
+                &mut s,
+                "kinesisanalyticsv2",
+                "UpdateApplication",
+                json!({
+                    "ApplicationName": "moved", "CurrentApplicationVersionId": version,
+                    "ApplicationConfigurationUpdate": {"FlinkApplicationConfigurationUpdate": {"ParallelismConfigurationUpdate": {"ConfigurationTypeUpdate": "CUSTOM", "ParallelismUpdate": 4}}}
+                }),
+            );
+            let snaps = ok(
+                &mut s,
+                "kinesisanalyticsv2",
+                "ListApplicationSnapshots",
+                json!({"ApplicationName": "moved"}),
+            );
+            assert_eq!(
+                snaps["SnapshotSummaries"].as_array().unwrap().len(),
+                2,
+                "{snaps}"
+            );
+            start_running(
+                &mut s,
+                "moved",
+                json!({"ApplicationRestoreConfiguration": {"ApplicationRestoreType": "RESTORE_FROM_LATEST_SNAPSHOT"}}),
+            );
             let j = job(&mut s, "moved");
             assert_eq!(j["Parallelism"], 4);
             assert_eq!(j["StateRestored"], true);
@@ -187,8 +275,17 @@ fn savepoint_stop_rescale_and_restart_reproduce_the_uninterrupted_results() {
     assert!(a["Total"].as_u64().unwrap() > 20);
     assert_eq!(rows_by(&a), rows_by(&b));
     let j = job(&mut s, "moved");
-    let busy = j["Subtasks"].as_array().unwrap().iter().filter(|x| x["Records"].as_u64().unwrap() > 0).count();
-    assert!(busy >= 2, "keys spread over subtasks by key group: {}", j["Subtasks"]);
+    let busy = j["Subtasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["Records"].as_u64().unwrap() > 0)
+        .count();
+    assert!(
+        busy >= 2,
+        "keys spread over subtasks by key group: {}",
+        j["Subtasks"]
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -197,18 +294,33 @@ fn results_go_to_a_kinesis_sink_stream_readable_with_get_records() {
     let mut s = session(5);
     create_active(&mut s, "orders", 1);
     create_active(&mut s, "results", 1);
-    let sql = tumbling_sql("orders", 10, 0).replace("SELECT window_start", "INSERT INTO results\nSELECT window_start");
+    let sql = tumbling_sql("orders", 10, 0).replace(
+        "SELECT window_start",
+        "INSERT INTO results\nSELECT window_start",
+    );
     create_app(&mut s, "sinker", &sql, 60_000, json!({}));
     start_running(&mut s, "sinker", Value::Null);
     put_order(&mut s, "orders", "acme", 3.0, 1_000);
     put_order(&mut s, "orders", "acme", 4.0, 20_000);
     advance_by(&mut s, 1_000);
-    let it = ok(&mut s, "kinesis", "GetShardIterator", json!({"StreamName": "results", "ShardId": "shardId-000000000000", "ShardIteratorType": "TRIM_HORIZON"}));
-    let r = ok(&mut s, "kinesis", "GetRecords", json!({"ShardIterator": it["ShardIterator"]}));
+    let it = ok(
+        &mut s,
+        "kinesis",
+        "GetShardIterator",
+        json!({"StreamName": "results", "ShardId": "shardId-000000000000", "ShardIteratorType": "TRIM_HORIZON"}),
+    );
+    let r = ok(
+        &mut s,
+        "kinesis",
+        "GetRecords",
+        json!({"ShardIterator": it["ShardIterator"]}),
+    );
     let recs = r["Records"].as_array().unwrap();
     assert_eq!(recs.len(), 1);
     use base64::Engine as _;
-    let data = base64::engine::general_purpose::STANDARD.decode(recs[0]["Data"].as_str().unwrap()).unwrap();
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(recs[0]["Data"].as_str().unwrap())
+        .unwrap();
     let row: Value = serde_json::from_slice(&data).unwrap();
     assert_eq!(row["customer"], "acme");
     assert_eq!(row["orders"], 1);
@@ -220,41 +332,117 @@ fn results_go_to_a_kinesis_sink_stream_readable_with_get_records() {
 fn the_service_validates_like_aws() {
     let mut s = session(6);
     create_active(&mut s, "orders", 1);
-    let base = |sql: &str, runtime: &str| json!({
-        "ApplicationName": "bad", "RuntimeEnvironment": runtime,
-        "ServiceExecutionRole": "arn:aws:iam::123456789012:role/flink",
-        "ApplicationConfiguration": {"ApplicationCodeConfiguration": {"CodeContent": {"TextContent": sql}, "CodeContentType": "PLAINTEXT"}},
-    });
-    let bad_sql = tumbling_sql("orders", 10, 0).replace("GROUP BY window_start, window_end, customer", "GROUP BY customer");
-    let e = err(&mut s, "kinesisanalyticsv2", "CreateApplication", base(&bad_sql, "FLINK-1_20"));
+    let base = |sql: &str, runtime: &str| {
+        json!({
+            "ApplicationName": "bad", "RuntimeEnvironment": runtime,
+            "ServiceExecutionRole": "arn:aws:iam::123456789012:role/flink",
+            "ApplicationConfiguration": {"ApplicationCodeConfiguration": {"CodeContent": {"TextContent": sql}, "CodeContentType": "PLAINTEXT"}},
+        })
+    };
+    let bad_sql = tumbling_sql("orders", 10, 0).replace(
+        "GROUP BY window_start, window_end, customer",
+        "GROUP BY customer",
+    );
+    let e = err(
+        &mut s,
+        "kinesisanalyticsv2",
+        "CreateApplication",
+        base(&bad_sql, "FLINK-1_20"),
+    );
     assert_eq!(e.kind.as_str(), "CodeValidationException");
     assert!(e.message.contains("line "), "{e}");
-    let e = err(&mut s, "kinesisanalyticsv2", "CreateApplication", base(&tumbling_sql("orders", 10, 0), "SQL-1_0"));
+    let e = err(
+        &mut s,
+        "kinesisanalyticsv2",
+        "CreateApplication",
+        base(&tumbling_sql("orders", 10, 0), "SQL-1_0"),
+    );
     assert_eq!(e.kind.as_str(), "InvalidArgumentException");
     assert!(e.message.contains("15 Oct 2025"));
-    let e = err(&mut s, "kinesisanalyticsv2", "CreateApplication", base(&tumbling_sql("orders", 10, 0), "FLINK-0_1"));
+    let e = err(
+        &mut s,
+        "kinesisanalyticsv2",
+        "CreateApplication",
+        base(&tumbling_sql("orders", 10, 0), "FLINK-0_1"),
+    );
     assert_eq!(e.kind.as_str(), "InvalidArgumentException");
-    create_app(&mut s, "nostream", &tumbling_sql("missing", 10, 0), 60_000, json!({}));
-    let e = err(&mut s, "kinesisanalyticsv2", "StartApplication", json!({"ApplicationName": "nostream"}));
+    create_app(
+        &mut s,
+        "nostream",
+        &tumbling_sql("missing", 10, 0),
+        60_000,
+        json!({}),
+    );
+    let e = err(
+        &mut s,
+        "kinesisanalyticsv2",
+        "StartApplication",
+        json!({"ApplicationName": "nostream"}),
+    );
     assert_eq!(e.kind.as_str(), "InvalidApplicationConfigurationException");
-    let e = err(&mut s, "kinesisanalyticsv2", "CreateApplication", json!({"ApplicationName": "nostream", "RuntimeEnvironment": "FLINK-1_20", "ServiceExecutionRole": "arn:aws:iam::123456789012:role/flink", "ApplicationConfiguration": {"ApplicationCodeConfiguration": {"CodeContent": {"TextContent": tumbling_sql("orders", 10, 0)}, "CodeContentType": "PLAINTEXT"}}}));
+    let e = err(
+        &mut s,
+        "kinesisanalyticsv2",
+        "CreateApplication",
+        json!({"ApplicationName": "nostream", "RuntimeEnvironment": "FLINK-1_20", "ServiceExecutionRole": "arn:aws:iam::123456789012:role/flink", "ApplicationConfiguration": {"ApplicationCodeConfiguration": {"CodeContent": {"TextContent": tumbling_sql("orders", 10, 0)}, "CodeContentType": "PLAINTEXT"}}}),
+    );
     assert_eq!(e.kind.as_str(), "ResourceInUseException");
-    let e = err(&mut s, "kinesisanalyticsv2", "UpdateApplication", json!({"ApplicationName": "nostream", "CurrentApplicationVersionId": 7}));
+    let e = err(
+        &mut s,
+        "kinesisanalyticsv2",
+        "UpdateApplication",
+        json!({"ApplicationName": "nostream", "CurrentApplicationVersionId": 7}),
+    );
     assert_eq!(e.kind.as_str(), "ConcurrentModificationException");
-    let e = err(&mut s, "kinesisanalyticsv2", "DeleteApplication", json!({"ApplicationName": "nostream"}));
+    let e = err(
+        &mut s,
+        "kinesisanalyticsv2",
+        "DeleteApplication",
+        json!({"ApplicationName": "nostream"}),
+    );
     assert_eq!(e.kind.as_str(), "InvalidArgumentException");
-    let e = err(&mut s, "kinesisanalyticsv2", "CreateApplicationSnapshot", json!({"ApplicationName": "nostream", "SnapshotName": "x"}));
+    let e = err(
+        &mut s,
+        "kinesisanalyticsv2",
+        "CreateApplicationSnapshot",
+        json!({"ApplicationName": "nostream", "SnapshotName": "x"}),
+    );
     assert_eq!(e.kind.as_str(), "InvalidApplicationConfigurationException");
-    let e = err(&mut s, "playground", "KillTaskManager", json!({"ApplicationName": "nostream"}));
+    let e = err(
+        &mut s,
+        "playground",
+        "KillTaskManager",
+        json!({"ApplicationName": "nostream"}),
+    );
     assert_eq!(e.kind.as_str(), "ResourceNotFoundException");
-    let e = err(&mut s, "kinesisanalyticsv2", "DescribeApplication", json!({"ApplicationName": "ghost"}));
+    let e = err(
+        &mut s,
+        "kinesisanalyticsv2",
+        "DescribeApplication",
+        json!({"ApplicationName": "ghost"}),
+    );
     assert_eq!(e.kind.as_str(), "ResourceNotFoundException");
-    let d = ok(&mut s, "kinesisanalyticsv2", "DescribeApplication", json!({"ApplicationName": "nostream"}));
+    let d = ok(
+        &mut s,
+        "kinesisanalyticsv2",
+        "DescribeApplication",
+        json!({"ApplicationName": "nostream"}),
+    );
     let ts = d["ApplicationDetail"]["CreateTimestamp"].clone();
-    ok(&mut s, "kinesisanalyticsv2", "DeleteApplication", json!({"ApplicationName": "nostream", "CreateTimestamp": ts}));
+    ok(
+        &mut s,
+        "kinesisanalyticsv2",
+        "DeleteApplication",
+        json!({"ApplicationName": "nostream", "CreateTimestamp": ts}),
+    );
     let l = ok(&mut s, "kinesisanalyticsv2", "ListApplications", json!({}));
     assert_eq!(l["ApplicationSummaries"].as_array().unwrap().len(), 0);
-    let v = ok(&mut s, "playground", "ValidateSql", json!({"Sql": "SELECT 1 FROM"}));
+    let v = ok(
+        &mut s,
+        "playground",
+        "ValidateSql",
+        json!({"Sql": "SELECT 1 FROM"}),
+    );
     assert_eq!(v["Valid"], false);
     assert!(v["Line"].as_u64().is_some() && v["Column"].as_u64().is_some());
 }
@@ -264,22 +452,45 @@ fn the_service_validates_like_aws() {
 fn the_builder_writes_sql_that_compiles_and_preview_shows_the_windows() {
     let mut s = session(7);
     create_active(&mut s, "orders", 1);
-    let b = ok(&mut s, "playground", "BuildSql", json!({
-        "Stream": "orders", "Table": "orders", "StartPosition": "TRIM_HORIZON",
-        "Columns": [{"Name": "customer", "Type": "STRING"}, {"Name": "amount", "Type": "DOUBLE"}, {"Name": "ts", "Type": "TIMESTAMP(3)"}],
-        "Rowtime": "ts", "WatermarkDelayMs": 2000,
-        "Window": {"Type": "HOP", "SizeMs": 10000, "SlideMs": 5000},
-        "Keys": ["customer"],
-        "Aggregates": [{"Function": "COUNT"}, {"Function": "AVG", "Column": "amount", "Alias": "avg_amount"}],
-        "Where": "amount > 1",
-    }));
+    let b = ok(
+        &mut s,
+        "playground",
+        "BuildSql",
+        json!({
+            "Stream": "orders", "Table": "orders", "StartPosition": "TRIM_HORIZON",
+            "Columns": [{"Name": "customer", "Type": "STRING"}, {"Name": "amount", "Type": "DOUBLE"}, {"Name": "ts", "Type": "TIMESTAMP(3)"}],
+            "Rowtime": "ts", "WatermarkDelayMs": 2000,
+            "Window": {"Type": "HOP", "SizeMs": 10000, "SlideMs": 5000},
+            "Keys": ["customer"],
+            "Aggregates": [{"Function": "COUNT"}, {"Function": "AVG", "Column": "amount", "Alias": "avg_amount"}],
+            "Where": "amount > 1",
+        }),
+    );
     assert_eq!(b["Valid"], true, "{b}");
     let sql = b["Sql"].as_str().unwrap().to_string();
-    assert!(sql.contains("HOP(") && sql.contains("WHERE amount > 1"), "{sql}");
+    assert!(
+        sql.contains("HOP(") && sql.contains("WHERE amount > 1"),
+        "{sql}"
+    );
     create_app(&mut s, "hop", &sql, 60_000, json!({}));
     // 08:07 style: an event at 7 s is in [0, 10) and [5, 15) (§5.3).
-    let p = ok(&mut s, "playground", "PreviewWindows", json!({"ApplicationName": "hop", "EventTime": EPOCH_UNIX_MS + 7_000}));
-    let w: Vec<(i64, i64)> = p["Windows"].as_array().unwrap().iter().map(|w| (w["Start"].as_i64().unwrap() - EPOCH_UNIX_MS, w["End"].as_i64().unwrap() - EPOCH_UNIX_MS)).collect();
+    let p = ok(
+        &mut s,
+        "playground",
+        "PreviewWindows",
+        json!({"ApplicationName": "hop", "EventTime": EPOCH_UNIX_MS + 7_000}),
+    );
+    let w: Vec<(i64, i64)> = p["Windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["Start"].as_i64().unwrap() - EPOCH_UNIX_MS,
+                w["End"].as_i64().unwrap() - EPOCH_UNIX_MS,
+            )
+        })
+        .collect();
     let mut w = w;
     w.sort();
     assert_eq!(w, vec![(0, 10_000), (5_000, 15_000)]);

@@ -28,8 +28,8 @@
 #![deny(missing_docs)]
 
 pub mod action_log;
-pub mod api;
 pub mod analytics;
+pub mod api;
 pub mod apps;
 pub mod cloudwatch;
 pub mod console;

@@ -20,7 +20,13 @@ pub fn tumbling_sql(stream: &str, size_s: u32, delay_s: u32) -> String {
 }
 
 /// CreateApplication with `sql`, checkpoints every `checkpoint_ms`, and Flink options.
-pub fn create_app(s: &mut Session, name: &str, sql: &str, checkpoint_ms: u64, props: Value) -> Value {
+pub fn create_app(
+    s: &mut Session,
+    name: &str,
+    sql: &str,
+    checkpoint_ms: u64,
+    props: Value,
+) -> Value {
     let mut config = json!({
         "ApplicationCodeConfiguration": {
             "CodeContent": { "TextContent": sql },
@@ -66,7 +72,12 @@ pub fn start_running(s: &mut Session, name: &str, run: Value) {
 
 /// The application's status.
 pub fn status(s: &mut Session, name: &str) -> String {
-    let d = ok(s, "kinesisanalyticsv2", "DescribeApplication", json!({ "ApplicationName": name }));
+    let d = ok(
+        s,
+        "kinesisanalyticsv2",
+        "DescribeApplication",
+        json!({ "ApplicationName": name }),
+    );
     d["ApplicationDetail"]["ApplicationStatus"]
         .as_str()
         .unwrap_or_default()
@@ -75,7 +86,8 @@ pub fn status(s: &mut Session, name: &str) -> String {
 
 /// Puts an order with event time `epoch + t_ms`.
 pub fn put_order(s: &mut Session, stream: &str, customer: &str, amount: f64, t_ms: i64) -> Value {
-    let data = json!({ "customer": customer, "amount": amount, "ts": EPOCH_UNIX_MS + t_ms }).to_string();
+    let data =
+        json!({ "customer": customer, "amount": amount, "ts": EPOCH_UNIX_MS + t_ms }).to_string();
     ok(
         s,
         "kinesis",
@@ -96,5 +108,10 @@ pub fn results(s: &mut Session, app: &str, sink: &str) -> Value {
 
 /// DescribeJob.
 pub fn job(s: &mut Session, app: &str) -> Value {
-    ok(s, "playground", "DescribeJob", json!({ "ApplicationName": app }))
+    ok(
+        s,
+        "playground",
+        "DescribeJob",
+        json!({ "ApplicationName": app }),
+    )
 }

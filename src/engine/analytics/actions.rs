@@ -56,7 +56,10 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
             let app = find(world, req.str("ApplicationName")?)?;
             let name = req.str("SnapshotName")?;
             let s = app.snapshots.get(name).ok_or_else(|| {
-                ApiError::not_found(format!("Snapshot {name} of application {} not found", app.name))
+                ApiError::not_found(format!(
+                    "Snapshot {name} of application {} not found",
+                    app.name
+                ))
             })?;
             Ok(json!({ "SnapshotDetails": snapshot_json(world, app, s) }))
         }
@@ -104,7 +107,10 @@ pub fn compile_sql(sql: &str) -> Result<crate::engine::analytics::spec::QuerySpe
     compile(sql).map_err(|e| {
         ApiError::new(
             ErrorKind::CodeValidationException,
-            format!("SQL error at line {}, column {}: {}", e.line, e.column, e.message),
+            format!(
+                "SQL error at line {}, column {}: {}",
+                e.line, e.column, e.message
+            ),
         )
     })
 }
@@ -136,9 +142,9 @@ fn code_of(config: &Request<'_>, update: bool) -> Result<Option<String>, ApiErro
             )))
         }
     }
-    let cc = c
-        .opt_struct("CodeContent")?
-        .ok_or_else(|| ApiError::invalid_argument("CodeContent.TextContent (the SQL) is required"))?;
+    let cc = c.opt_struct("CodeContent")?.ok_or_else(|| {
+        ApiError::invalid_argument("CodeContent.TextContent (the SQL) is required")
+    })?;
     if cc.raw("ZipFileContent").is_some() || cc.raw("S3ContentLocation").is_some() {
         return Err(zip_refused());
     }
@@ -204,7 +210,9 @@ fn create(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
         }
     }
     if world.analytics.applications.contains_key(name) {
-        return Err(ApiError::in_use(format!("Application {name} already exists")));
+        return Err(ApiError::in_use(format!(
+            "Application {name} already exists"
+        )));
     }
     if world.analytics.applications.len() >= MAX_APPLICATIONS {
         return Err(ApiError::new(
@@ -489,7 +497,9 @@ fn update(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
         }
     }
     let runtime = req.opt_str("RuntimeEnvironmentUpdate")?.map(str::to_string);
-    let role = req.opt_str("ServiceExecutionRoleUpdate")?.map(str::to_string);
+    let role = req
+        .opt_str("ServiceExecutionRoleUpdate")?
+        .map(str::to_string);
     let now = world.now();
     let out = with_app(world, name, |w, app| {
         let running = app.status == AppStatus::Running;
@@ -556,7 +566,10 @@ fn create_snapshot(world: &mut World, req: Request<'_>) -> Result<Value, ApiErro
     if app.status != AppStatus::Running {
         return Err(ApiError::new(
             ErrorKind::InvalidApplicationConfigurationException,
-            format!("Application {name} is {}; snapshots are taken of a RUNNING application", app.status.as_str()),
+            format!(
+                "Application {name} is {}; snapshots are taken of a RUNNING application",
+                app.status.as_str()
+            ),
         ));
     }
     if !app.settings.snapshots_enabled {
@@ -623,12 +636,18 @@ fn list_snapshots(world: &World, req: Request<'_>) -> Result<Value, ApiError> {
 }
 
 fn delete_snapshot(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
-    req.deny_unknown(&["ApplicationName", "SnapshotName", "SnapshotCreationTimestamp"])?;
+    req.deny_unknown(&[
+        "ApplicationName",
+        "SnapshotName",
+        "SnapshotCreationTimestamp",
+    ])?;
     let name = req.str("ApplicationName")?;
     let snap_name = req.str("SnapshotName")?;
     let app = find(world, name)?;
     let s = app.snapshots.get(snap_name).ok_or_else(|| {
-        ApiError::not_found(format!("Snapshot {snap_name} of application {name} not found"))
+        ApiError::not_found(format!(
+            "Snapshot {snap_name} of application {name} not found"
+        ))
     })?;
     let created = world.epoch().to_unix_ms(s.created_ms) as f64 / 1000.0;
     if let Some(given) = req.raw("SnapshotCreationTimestamp").and_then(Value::as_f64) {

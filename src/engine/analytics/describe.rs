@@ -33,12 +33,16 @@ pub fn window_json(w: &WindowSpec) -> Value {
             size_ms,
             slide_ms,
             offset_ms,
-        } => json!({ "Type": "HOP", "SizeMs": size_ms, "SlideMs": slide_ms, "OffsetMs": offset_ms }),
+        } => {
+            json!({ "Type": "HOP", "SizeMs": size_ms, "SlideMs": slide_ms, "OffsetMs": offset_ms })
+        }
         WindowSpec::Session { gap_ms } => json!({ "Type": "SESSION", "GapMs": gap_ms }),
         WindowSpec::Cumulate { step_ms, size_ms } => {
             json!({ "Type": "CUMULATE", "StepMs": step_ms, "SizeMs": size_ms })
         }
-        WindowSpec::Count { size, slide } => json!({ "Type": "COUNT", "Size": size, "Slide": slide }),
+        WindowSpec::Count { size, slide } => {
+            json!({ "Type": "COUNT", "Size": size, "Slide": slide })
+        }
     }
 }
 
@@ -92,10 +96,13 @@ pub fn describe_job(world: &World, app: &Application, job: &Job) -> Value {
         let groups = s.operator.state_by_key_group(mp);
         let bytes: u64 = groups.iter().map(|g| g.2).sum();
         for (kg, panes, b) in &groups {
-            key_groups.push(json!({ "KeyGroup": kg, "Subtask": i, "Panes": panes, "StateBytes": b }));
+            key_groups
+                .push(json!({ "KeyGroup": kg, "Subtask": i, "Panes": panes, "StateBytes": b }));
         }
         let first = (0..mp).find(|kg| operator_index(*kg, p, mp) == i as u32);
-        let last = (0..mp).rev().find(|kg| operator_index(*kg, p, mp) == i as u32);
+        let last = (0..mp)
+            .rev()
+            .find(|kg| operator_index(*kg, p, mp) == i as u32);
         subtasks.push(json!({
             "Index": i,
             "Records": s.records,

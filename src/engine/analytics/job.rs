@@ -9,7 +9,9 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::engine::analytics::checkpoint::{Coordinator, Snapshot};
-use crate::engine::analytics::rows::{coerce, key_of, key_values, matches, parse_row, timestamp_ms};
+use crate::engine::analytics::rows::{
+    coerce, key_of, key_values, matches, parse_row, timestamp_ms,
+};
 use crate::engine::analytics::settings::JobSettings;
 use crate::engine::analytics::sink::{LateRow, ResultRow, Sinks};
 use crate::engine::analytics::spec::{QuerySpec, TimeCharacteristic, Window, WindowSpec};
@@ -241,7 +243,11 @@ impl Job {
                 reader.poll_interval_ms = POLL_INTERVAL_MS;
                 let same = s.query_fingerprint == fingerprint;
                 state_restored = same;
-                let ops = if same { s.operators.clone() } else { Vec::new() };
+                let ops = if same {
+                    s.operators.clone()
+                } else {
+                    Vec::new()
+                };
                 let wm = if same { s.watermark } else { i64::MIN };
                 (reader, s.splits.clone(), ops, wm)
             }
@@ -251,8 +257,13 @@ impl Job {
                 } else {
                     IteratorStart::Latest
                 };
-                let mut reader =
-                    SdkConsumer::new(world, &stream, start.clone(), POLL_INTERVAL_MS, GET_RECORDS_LIMIT);
+                let mut reader = SdkConsumer::new(
+                    world,
+                    &stream,
+                    start.clone(),
+                    POLL_INTERVAL_MS,
+                    GET_RECORDS_LIMIT,
+                );
                 if start == IteratorStart::Latest {
                     pin_latest(world, &mut reader);
                 }
@@ -480,7 +491,11 @@ impl Job {
                     *index,
                     Split {
                         shard: *index,
-                        generator: BoundedOutOfOrderness::sql(d, self.settings.idle_timeout_ms, now as i64),
+                        generator: BoundedOutOfOrderness::sql(
+                            d,
+                            self.settings.idle_timeout_ms,
+                            now as i64,
+                        ),
                         records: 0,
                     },
                 );
@@ -533,7 +548,11 @@ impl Job {
         }
         let key = key_of(&row, &self.spec.keys);
         let p = self.subtasks.len().max(1) as u32;
-        let idx = operator_index(key_group(&key, self.max_parallelism), p, self.max_parallelism);
+        let idx = operator_index(
+            key_group(&key, self.max_parallelism),
+            p,
+            self.max_parallelism,
+        );
         let wm = self.watermark;
         let outs = match self.subtasks.get_mut(idx as usize) {
             Some(s) => {
@@ -575,7 +594,12 @@ impl Job {
             .collect();
         let inputs: Vec<(i64, bool)> = live
             .iter()
-            .map(|s| (s.generator.current_watermark(), s.generator.is_idle(now as i64)))
+            .map(|s| {
+                (
+                    s.generator.current_watermark(),
+                    s.generator.is_idle(now as i64),
+                )
+            })
             .collect();
         let per: Vec<(u32, i64, bool)> = live
             .iter()

@@ -21,7 +21,11 @@ pub fn field<'a>(row: &'a Value, col: &str) -> &'a Value {
         return &Value::Null;
     };
     m.get(col)
-        .or_else(|| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(col)).map(|(_, v)| v))
+        .or_else(|| {
+            m.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(col))
+                .map(|(_, v)| v)
+        })
         .unwrap_or(&Value::Null)
 }
 
@@ -29,14 +33,18 @@ pub fn field<'a>(row: &'a Value, col: &str) -> &'a Value {
 /// `yyyy-MM-dd HH:mm:ss[.SSS]` string (UTC unless it carries an offset).
 pub fn timestamp_ms(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64)),
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64)),
         Value::String(s) => parse_iso(s.trim()),
         _ => None,
     }
 }
 
 fn digits(s: &str) -> Option<i64> {
-    (!s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    (!s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
 }
 
 fn parse_iso(s: &str) -> Option<i64> {
@@ -53,7 +61,10 @@ fn parse_iso(s: &str) -> Option<i64> {
         let (t, off) = rest.split_at(pos);
         let sign = if off.starts_with('-') { -1 } else { 1 };
         let off = off[1..].replace(':', "");
-        let (h, m) = (digits(off.get(..2)?)?, digits(off.get(2..).filter(|x| !x.is_empty()).unwrap_or("00"))?);
+        let (h, m) = (
+            digits(off.get(..2)?)?,
+            digits(off.get(2..).filter(|x| !x.is_empty()).unwrap_or("00"))?,
+        );
         (t, sign * (h * 3_600_000 + m * 60_000))
     } else {
         (rest, 0)
@@ -68,7 +79,11 @@ fn parse_iso(s: &str) -> Option<i64> {
         if h > 23 || mi > 59 || se > 60 {
             return None;
         }
-        let frac_ms = if frac.is_empty() { 0 } else { digits(&format!("{:0<3}", &frac[..frac.len().min(3)]))? };
+        let frac_ms = if frac.is_empty() {
+            0
+        } else {
+            digits(&format!("{:0<3}", &frac[..frac.len().min(3)]))?
+        };
         ms = ((h * 60 + mi) * 60 + se) * 1000 + frac_ms;
     }
     Some(days_from_civil(y, mo, da) * 86_400_000 + ms - offset_ms)
@@ -156,7 +171,11 @@ pub fn matches(p: &Predicate, row: &Value) -> bool {
 
 fn eval(p: &Predicate, row: &Value) -> Option<bool> {
     match p {
-        Predicate::Compare { field: f, op, value } => {
+        Predicate::Compare {
+            field: f,
+            op,
+            value,
+        } => {
             let o = compare(field(row, f), value)?;
             Some(match op {
                 CmpOp::Eq => o.is_eq(),
@@ -173,7 +192,11 @@ fn eval(p: &Predicate, row: &Value) -> Option<bool> {
             if v.is_null() {
                 return None;
             }
-            Some(values.iter().any(|x| compare(v, x).is_some_and(|o| o.is_eq())))
+            Some(
+                values
+                    .iter()
+                    .any(|x| compare(v, x).is_some_and(|o| o.is_eq())),
+            )
         }
         Predicate::Like { field: f, pattern } => match field(row, f) {
             Value::String(s) => Some(like(s, pattern)),
@@ -214,7 +237,12 @@ pub fn coerce(row: &mut Value, table: &SourceTable) {
                 }
             }
             (ColumnType::Double, Value::String(s)) => {
-                if let Some(f) = s.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                if let Some(f) = s
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                {
                     *v = Value::Number(f);
                 }
             }

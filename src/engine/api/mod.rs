@@ -42,9 +42,7 @@ pub fn dispatch(
         "s3" => crate::engine::s3::actions::dispatch(world, action, request),
         "glue" => crate::engine::glue::dispatch(world, action, request),
         "cloudwatch" => crate::engine::cloudwatch::dispatch(world, action, request),
-        "kinesisanalyticsv2" => {
-            crate::engine::analytics::actions::dispatch(world, action, request)
-        }
+        "kinesisanalyticsv2" => crate::engine::analytics::actions::dispatch(world, action, request),
         "playground" => playground::dispatch(world, action, request),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
