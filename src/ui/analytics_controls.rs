@@ -56,9 +56,9 @@ fn batch_view(v: &Value) -> Html {
     html! {
         <div class={classes!("an-batch-result", if equal { "ok" } else { "bad" })} data-testid="an-batch-result" data-equal={equal.to_string()}>
             <strong>{ if equal { "Equal ✓" } else { "Different ✗" } }</strong>
-            <span class="muted small">{ format!(" batch over {} retained records: {} panes; equal {}, differing {}, only in batch {}, only in streaming {}, not yet fired in streaming {}; at-least-once equal: {}",
+            <span class="muted small">{ format!(" batch over {} retained records: {} panes; equal {}, differing {}, only in batch {}, only in streaming {}, not yet fired in streaming {}; at-least-once equal: {}; late records the streaming job dropped (the batch keeps them): {}",
                 v["RecordsRead"], v["Panes"], c["EqualPanes"], list("Differing"), list("OnlyInBatch"), list("OnlyInStreaming"),
-                list("NotYetFiredInStreaming"), v["AtLeastOnceComparison"]["Equal"]) }</span>
+                list("NotYetFiredInStreaming"), v["AtLeastOnceComparison"]["Equal"], v["LateRecordsDroppedByStreaming"]) }</span>
             { for diffs.into_iter().map(|d| html! { <div class="small mono">{ d }</div> }) }
         </div>
     }

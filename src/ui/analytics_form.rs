@@ -231,6 +231,7 @@ pub fn analytics_form(props: &Props) -> Html {
     html! {
         <form class="form an-form" onsubmit={submit} data-testid="an-form">
             <h3>{ "Create Flink application" }</h3>
+            <div class="an-form-col">
             <label><span>{ "Application name" }</span><input ref={name} data-testid="an-name" /></label>
             <label><span>{ "Flink SQL" }</span>
                 <textarea ref={sql} class="an-sql" rows="14" spellcheck="false" data-testid="an-sql" oninput={on_input} /></label>
@@ -244,6 +245,8 @@ pub fn analytics_form(props: &Props) -> Html {
                 },
                 None => html! { <p class="ok-text small" data-testid="an-sql-ok">{ "✓ SQL compiles" }</p> },
             } }
+            </div>
+            <div class="an-form-col">
             <QueryBuilder pg={props.pg.clone()} stream={props.stream.clone()} on_built={on_built} />
             <div class="fh-row">
                 <label class="narrow"><span>{ "Checkpoint ms" }</span><input ref={ckpt} type="number" min="100" data-testid="an-ckpt" /></label>
@@ -260,6 +263,7 @@ pub fn analytics_form(props: &Props) -> Html {
                 Some(Err(e)) => html! { <p class="err-text small" role="alert" data-testid="an-create-error">{ e }</p> },
                 None => html! {},
             } }
+            </div>
         </form>
     }
 }

@@ -9,7 +9,7 @@ use crate::ui::palette::shard_color;
 
 const BOX_H: f64 = 40.0;
 const GAP: f64 = 10.0;
-const COLS: [(f64, f64); 3] = [(8.0, 170.0), (250.0, 190.0), (520.0, 170.0)];
+const COLS: [(f64, f64); 3] = [(8.0, 170.0), (250.0, 190.0), (510.0, 182.0)];
 const W: f64 = 700.0;
 
 fn hms(unix_ms: i64) -> String {
@@ -17,6 +17,16 @@ fn hms(unix_ms: i64) -> String {
     let ms = unix_ms.rem_euclid(1000);
     let d = s.rem_euclid(86_400);
     format!("{:02}:{:02}:{:02}.{:03}", d / 3600, d / 60 % 60, d % 60, ms)
+}
+
+/// `shardId-000000000003` → `3`.
+fn short_shard(id: &str) -> &str {
+    let s = id.trim_start_matches("shardId-").trim_start_matches('0');
+    if s.is_empty() {
+        "0"
+    } else {
+        s
+    }
 }
 
 fn list(v: &Value) -> Vec<Value> {
@@ -114,7 +124,7 @@ pub fn job_graph(j: &Value) -> Html {
                         <g class={classes!("an-g-box", idle.then_some("idle"))} data-testid="an-split" data-idle={idle.to_string()}>
                             <rect x={COLS[0].0.to_string()} y={y.to_string()} width={COLS[0].1.to_string()} height={BOX_H.to_string()} rx="5"
                                 style={format!("stroke:{}", shard_color(i as u32))} />
-                            <text x={(COLS[0].0 + 6.0).to_string()} y={(y + 15.0).to_string()}>{ format!("{} · {} rec", id.replace("shardId-", "shard "), u(&sp["Records"])) }</text>
+                            <text x={(COLS[0].0 + 6.0).to_string()} y={(y + 15.0).to_string()}>{ format!("shard {} · {} rec", short_shard(&id), u(&sp["Records"])) }</text>
                             <text x={(COLS[0].0 + 6.0).to_string()} y={(y + 31.0).to_string()} class="an-g-sub">{ wm }</text>
                             { if idle { html! { <text x={(COLS[0].0 + COLS[0].1 - 30.0).to_string()} y={(y + 15.0).to_string()} class="an-g-idle">{ "Idle" }</text> } } else { html! {} } }
                         </g>
@@ -131,12 +141,13 @@ pub fn job_graph(j: &Value) -> Html {
                         </g>
                     }
                 }) }
-                { for sinks.iter().enumerate().map(|(i, (label, kind))| {
+                { for sinks.iter().enumerate().map(|(i, (title, label, kind))| {
                     let y = y_of(i, sinks.len(), rows);
                     html! {
                         <g class={classes!("an-g-box", "sink", *kind)}>
                             <rect x={COLS[2].0.to_string()} y={y.to_string()} width={COLS[2].1.to_string()} height={BOX_H.to_string()} rx="5" />
-                            <text x={(COLS[2].0 + 6.0).to_string()} y={(y + 24.0).to_string()}>{ label.clone() }</text>
+                            <text x={(COLS[2].0 + 6.0).to_string()} y={(y + 15.0).to_string()}>{ *title }</text>
+                            <text x={(COLS[2].0 + 6.0).to_string()} y={(y + 31.0).to_string()} class="an-g-sub">{ label.clone() }</text>
                         </g>
                     }
                 }) }
@@ -192,7 +203,7 @@ pub fn key_groups_chart(j: &Value) -> Html {
     html! {
         <div class="an-keygroups" data-testid="an-keygroups" data-groups={groups.len().to_string()}>
             <h4>{ format!("State per key group (max parallelism {mp}) · total {}", human_bytes(u(&j["StateBytes"]))) }</h4>
-            <svg viewBox={format!("0 0 {w} {}", h + 14.0)} width="100%" role="img" aria-label="State bytes per key group">
+            <svg class="an-kg-svg" viewBox={format!("0 0 {w} {h}")} preserveAspectRatio="none" role="img" aria-label="State bytes per key group">
                 <line x1="0" y1={h.to_string()} x2={w.to_string()} y2={h.to_string()} class="an-g-edge" />
                 { for groups.iter().map(|g| {
                     let kg = u(&g["KeyGroup"]) as f64;
@@ -204,9 +215,8 @@ pub fn key_groups_chart(j: &Value) -> Html {
                         </rect>
                     }
                 }) }
-                <text x="0" y={(h + 12.0).to_string()} class="an-g-sub">{ "0" }</text>
-                <text x={(w - 20.0).to_string()} y={(h + 12.0).to_string()} class="an-g-sub">{ mp - 1 }</text>
             </svg>
+            <div class="an-kg-axis muted small"><span>{ "key group 0" }</span><span>{ "colour = subtask" }</span><span>{ mp - 1 }</span></div>
             { if groups.is_empty() { html! { <p class="hint small">{ "No keyed state (no open panes)." }</p> } } else { html! {} } }
         </div>
     }
