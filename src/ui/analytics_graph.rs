@@ -48,20 +48,30 @@ pub fn job_graph(j: &Value) -> Html {
     let splits = list(&j["Splits"]);
     let subtasks = list(&j["Subtasks"]);
     let s = &j["Sinks"];
-    let sinks: Vec<(String, &'static str)> = vec![
+    let sinks: Vec<(&'static str, String, &'static str)> = vec![
         (
-            format!("exactly-once · {} committed", u(&s["CommittedRows"])),
+            "exactly-once (2PC)",
+            format!(
+                "{} committed · {} pending",
+                u(&s["CommittedRows"]),
+                u(&s["PendingRows"])
+            ),
             "eo",
         ),
         (
+            "at-least-once log",
             format!(
-                "at-least-once · {} rows, {} dup",
+                "{} rows · {} dup",
                 u(&s["AtLeastOnceRows"]),
                 u(&s["Duplicates"])
             ),
             "alo",
         ),
-        (format!("late side output · {}", u(&s["LateRows"])), "late"),
+        (
+            "late side output",
+            format!("{} records", u(&s["LateRows"])),
+            "late",
+        ),
     ];
     let rows = splits.len().max(subtasks.len()).max(sinks.len()).max(1);
     let h = 24.0 + rows as f64 * (BOX_H + GAP) + 4.0;
