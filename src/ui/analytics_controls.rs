@@ -36,6 +36,23 @@ fn batch_view(v: &Value) -> Html {
     let c = &v["Comparison"];
     let equal = c["Equal"] == json!(true);
     let list = |k: &str| c[k].as_array().map_or(0, Vec::len);
+    let key = |k: &Value| match k {
+        Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.as_str().unwrap_or("?").to_string(),
+    };
+    let at = |v: &Value| {
+        v.as_i64().map_or_else(
+            || v.to_string(),
+            |ms| {
+                let d = ms.div_euclid(1000).rem_euclid(86_400);
+                format!("{:02}:{:02}:{:02}", d / 3600, d / 60 % 60, d % 60)
+            },
+        )
+    };
     let diffs: Vec<String> = c["Differing"]
         .as_array()
         .map(|a| {
@@ -43,9 +60,9 @@ fn batch_view(v: &Value) -> Html {
                 .take(5)
                 .map(|d| {
                     format!(
-                        "{} @ {}: streaming {} ≠ batch {}",
-                        d["Key"].as_str().unwrap_or("?"),
-                        d["WindowStart"],
+                        "{} · window {}: streaming {} ≠ batch {}",
+                        key(&d["Key"]),
+                        at(&d["WindowStart"]),
                         d["Streaming"],
                         d["Batch"]
                     )

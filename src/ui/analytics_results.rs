@@ -9,6 +9,7 @@ fn cell(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => "—".into(),
+        Value::Array(a) => a.iter().map(cell).collect::<Vec<_>>().join(", "),
         Value::Number(n) => match n.as_f64() {
             Some(f) if n.is_f64() => format!("{}", (f * 1000.0).round() / 1000.0),
             _ => n.to_string(),

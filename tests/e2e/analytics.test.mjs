@@ -128,10 +128,10 @@ test('Flink SQL tumbling window: fired rows commit on a checkpoint; a record beh
     assert.match(await batch.textContent(), /late records the streaming job dropped \(the batch keeps them\): 1/);
 
     await page.evaluate(() => window.scrollTo(0, 0));
-    await screenshot(page, 'analytics-dark');
+    await screenshot(page, 'analytics-light');
     await page.click(tid('theme-toggle'));
     await page.waitForTimeout(400);
-    await screenshot(page, 'analytics-light');
+    await screenshot(page, 'analytics-dark');
   });
   assert.deepEqual(session.log.pageErrors, [], session.report());
   assert.deepEqual(session.log.consoleErrors, [], session.report());
