@@ -18,7 +18,8 @@
 //   an-fire-20, an-event-offset (range, ms vs the watermark), an-preview (data-side-output),
 //   an-fire-btn, an-fire-result
 //   an-results > an-result-row; an-alo > an-alo-row (data-duplicate); an-late > an-late-row
-//   (data-lateness-ms); an-checkpoint (data-status); an-plot (canvas), an-graph, an-keygroups
+//   (data-lateness-ms); an-checkpoint (data-status); an-plot (canvas), an-keygroups,
+//   an-graph (data-records-in: records the source read)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
