@@ -36,14 +36,7 @@ fn batch_view(v: &Value) -> Html {
     let c = &v["Comparison"];
     let equal = c["Equal"] == json!(true);
     let list = |k: &str| c[k].as_array().map_or(0, Vec::len);
-    let key = |k: &Value| match k {
-        Value::Array(a) => a
-            .iter()
-            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => other.as_str().unwrap_or("?").to_string(),
-    };
+    let key = crate::ui::analytics_results::key_text;
     let at = |v: &Value| {
         v.as_i64().map_or_else(
             || v.to_string(),

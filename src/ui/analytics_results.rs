@@ -18,6 +18,26 @@ fn cell(v: &Value) -> String {
     }
 }
 
+/// A key as text: the engine's keys are JSON arrays of the key columns (`["acme"]`), possibly
+/// serialised into a string.
+pub fn key_text(v: &Value) -> String {
+    let parsed;
+    let v = match v {
+        Value::String(s) if s.starts_with('[') => match serde_json::from_str::<Value>(s) {
+            Ok(p) => {
+                parsed = p;
+                &parsed
+            }
+            Err(_) => v,
+        },
+        other => other,
+    };
+    match v {
+        Value::Array(a) => a.iter().map(cell).collect::<Vec<_>>().join(", "),
+        other => cell(other),
+    }
+}
+
 fn rows(v: Option<&Value>) -> Vec<Value> {
     v.and_then(|v| v["Rows"].as_array())
         .cloned()
@@ -47,7 +67,7 @@ fn result_table(
                 { for rows.iter().rev().map(|r| {
                     let dup = r["Duplicate"].as_bool().unwrap_or(false);
                     html! {
-                        <tr data-testid={row_id} data-duplicate={dup.to_string()} data-key={cell(&r["Key"])} class={classes!(dup.then_some("dup"))}>
+                        <tr data-testid={row_id} data-duplicate={dup.to_string()} data-key={key_text(&r["Key"])} class={classes!(dup.then_some("dup"))}>
                             { for columns.iter().map(|c| {
                                 let v = &r["Row"][c.as_str()];
                                 html! { <td>{ if c.starts_with("window_") { short_time(v) } else { cell(v) } }</td> }
@@ -110,8 +130,8 @@ pub fn results_view(
                             let ev = r["EventTime"].as_i64().unwrap_or(0);
                             let d = ev.div_euclid(1000).rem_euclid(86_400);
                             html! {
-                                <tr data-testid="an-late-row" data-lateness-ms={ms.to_string()} data-key={cell(&r["Key"])}>
-                                    <td>{ cell(&r["Key"]) }</td>
+                                <tr data-testid="an-late-row" data-lateness-ms={ms.to_string()} data-key={key_text(&r["Key"])}>
+                                    <td>{ key_text(&r["Key"]) }</td>
                                     <td>{ format!("{:02}:{:02}:{:02}.{:03}", d / 3600, d / 60 % 60, d % 60, ev.rem_euclid(1000)) }</td>
                                     <td class="err-text">{ format!("{ms} ms") }</td>
                                     <td class="muted mono">{ crate::ui::format::tail(&r["Row"].to_string(), 60) }</td>
