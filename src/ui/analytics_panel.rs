@@ -17,7 +17,8 @@ use crate::ui::analytics_controls::AppControls;
 use crate::ui::analytics_fire::FireBox;
 use crate::ui::analytics_form::AnalyticsForm;
 use crate::ui::analytics_graph::{checkpoint_list, job_graph, key_groups_chart};
-use crate::ui::analytics_plot::{EventTimePlot, PlotData, PlotHandle};
+use crate::ui::analytics_plot::EventTimePlot;
+use crate::ui::analytics_plot_data::{PlotData, PlotHandle};
 use crate::ui::analytics_results::results_view;
 use crate::ui::playground::Handle;
 

@@ -6,14 +6,11 @@
 //! The panel refreshes [`PlotData`] from `DescribeJob` and the at-least-once sink at its own rate;
 //! the canvas redraws every animation frame from that copy, sliding with the virtual clock.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
+use crate::ui::analytics_plot_data::{PlotData, PlotHandle};
 use crate::ui::animation::AnimationLoop;
 use crate::ui::palette::{shard_color, CanvasTheme, DARK, LIGHT};
 use crate::ui::playground::Handle;
@@ -27,124 +24,6 @@ const LEFT: f64 = 78.0;
 const RIGHT: f64 = 86.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 26.0;
-
-/// A split's watermark over time: shard id, points (at, watermark, idle).
-type SplitLine = (String, Vec<(f64, f64, bool)>);
-
-/// One record in the trace.
-#[derive(Clone, Debug)]
-struct Dot {
-    at: f64,
-    event: f64,
-    key: String,
-    late: bool,
-}
-
-/// What the canvas draws, refreshed by the panel.
-#[derive(Default)]
-pub struct PlotData {
-    /// Dark theme.
-    pub dark: bool,
-    /// NowUnixMs − Now: virtual ms → epoch ms.
-    offset: f64,
-    dots: Vec<Dot>,
-    /// (at, watermark) of the combined watermark.
-    combined: Vec<(f64, f64)>,
-    /// Per split: shard id, points (at, watermark, idle).
-    splits: Vec<SplitLine>,
-    /// Open windows (start, end, keys).
-    open: Vec<(f64, f64, usize)>,
-    /// Fired panes (start, end, emitted at, key).
-    fired: Vec<(f64, f64, f64, String)>,
-    /// Event-time range seen (smoothed per frame).
-    y_range: Option<(f64, f64)>,
-    has_job: bool,
-}
-
-/// A shared [`PlotData`]; equal when it is the same one.
-#[derive(Clone)]
-pub struct PlotHandle(pub Rc<RefCell<PlotData>>);
-
-impl PartialEq for PlotHandle {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-fn f(v: &Value) -> Option<f64> {
-    v.as_f64()
-}
-
-impl PlotData {
-    /// Takes a new DescribeJob and at-least-once sink.
-    pub fn update(&mut self, job: Option<&Value>, alo: Option<&Value>) {
-        let Some(j) = job else {
-            self.has_job = false;
-            return;
-        };
-        self.has_job = true;
-        self.offset = f(&j["NowUnixMs"]).unwrap_or(0.0) - f(&j["Now"]).unwrap_or(0.0);
-        let list = |k: &str| j[k].as_array().cloned().unwrap_or_default();
-        self.dots = list("Trace")
-            .iter()
-            .filter_map(|t| {
-                Some(Dot {
-                    at: f(&t["ProcessedAt"])?,
-                    event: f(&t["EventTime"])?,
-                    key: t["Key"].as_str().unwrap_or("").to_string(),
-                    late: t["Late"].as_bool().unwrap_or(false),
-                })
-            })
-            .collect();
-        let wms = list("Watermarks");
-        self.combined = wms
-            .iter()
-            .filter_map(|w| Some((f(&w["At"])?, f(&w["Watermark"])?)))
-            .collect();
-        let mut splits: Vec<SplitLine> = Vec::new();
-        for w in &wms {
-            let Some(at) = f(&w["At"]) else { continue };
-            for s in w["Splits"].as_array().into_iter().flatten() {
-                let id = s["ShardId"].as_str().unwrap_or("?").to_string();
-                let Some(m) = f(&s["Watermark"]) else {
-                    continue;
-                };
-                let idle = s["Idle"].as_bool().unwrap_or(false);
-                match splits.iter_mut().find(|(i, _)| *i == id) {
-                    Some((_, pts)) => pts.push((at, m, idle)),
-                    None => splits.push((id, vec![(at, m, idle)])),
-                }
-            }
-        }
-        self.splits = splits;
-        let mut open: Vec<(f64, f64, usize)> = Vec::new();
-        for w in list("OpenWindows") {
-            let (Some(s), Some(e)) = (f(&w["Start"]), f(&w["End"])) else {
-                continue;
-            };
-            match open.iter_mut().find(|o| o.0 == s && o.1 == e) {
-                Some(o) => o.2 += 1,
-                None => open.push((s, e, 1)),
-            }
-        }
-        self.open = open;
-        self.fired = alo
-            .and_then(|a| a["Rows"].as_array())
-            .map(|rows| {
-                rows.iter()
-                    .filter_map(|r| {
-                        Some((
-                            f(&r["WindowStart"])?,
-                            f(&r["WindowEnd"])?,
-                            f(&r["EmittedAt"])?,
-                            r["Key"].as_str().unwrap_or("").to_string(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-    }
-}
 
 /// Hue of a key (stable across frames).
 pub fn key_hue(key: &str) -> u32 {
@@ -277,6 +156,34 @@ fn draw(data: &mut PlotData, canvas: &HtmlCanvasElement, now: f64) {
     }
     let _ = ctx.fill_text("event time ↑ · processing time →", x0 + 4.0, H - 8.0 - 12.0);
 
+    // Fired windows: a green band up to the processing time they fired at.
+    for (s, e, at) in &data.fired_windows {
+        let (ya, yb, xa) = (y(*e).max(y0), y(*s).min(y1), x(*at).min(x1));
+        if yb <= ya || xa <= x0 {
+            continue;
+        }
+        ctx.set_fill_style_str(if data.dark {
+            "rgba(53,196,139,0.10)"
+        } else {
+            "rgba(15,138,95,0.08)"
+        });
+        ctx.fill_rect(x0, ya, xa - x0, yb - ya);
+        ctx.set_stroke_style_str(if data.dark {
+            "rgba(53,196,139,0.55)"
+        } else {
+            "rgba(15,138,95,0.5)"
+        });
+        ctx.begin_path();
+        ctx.move_to(xa, ya);
+        ctx.line_to(xa, yb);
+        ctx.stroke();
+        ctx.set_fill_style_str(if data.dark { "#35c48b" } else { "#0f8a5f" });
+        let _ = ctx.fill_text(
+            &format!("[{}, {}) fired", hms(*s), hms(*e)),
+            (xa - 150.0).max(x0 + 210.0),
+            ya + 12.0,
+        );
+    }
     // Windows: open ones as quiet bands, fired ones glowing for a moment.
     for (s, e, n) in &data.open {
         let (ya, yb) = (y(*e), y(*s));
@@ -430,15 +337,16 @@ fn set_dash(ctx: &CanvasRenderingContext2d, d: f64) {
 
 fn legend(ctx: &CanvasRenderingContext2d, theme: &CanvasTheme, lx: f64, ly: f64) {
     ctx.set_fill_style_str(theme.lane);
-    ctx.fill_rect(lx, ly, 196.0, 78.0);
+    ctx.fill_rect(lx, ly, 196.0, 92.0);
     ctx.set_stroke_style_str(theme.grid);
-    ctx.stroke_rect(lx, ly, 196.0, 78.0);
-    let items: [(&str, &str); 5] = [
+    ctx.stroke_rect(lx, ly, 196.0, 92.0);
+    let items: [(&str, &str); 6] = [
         ("hsl(200 70% 55%)", "record (colour = key)"),
         ("#e5484d", "× late → side output"),
         (theme.accent, "watermark (all splits)"),
         ("#0072b2", "split watermark (dashed = idle)"),
-        ("rgba(120,160,255,0.6)", "window band (glows on fire)"),
+        ("rgba(120,160,255,0.6)", "open window (glows on fire)"),
+        ("#35c48b", "fired window, until it fired"),
     ];
     for (i, (c, t)) in items.iter().enumerate() {
         let yy = ly + 13.0 + i as f64 * 14.0;

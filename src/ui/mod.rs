@@ -10,6 +10,7 @@ mod analytics_form;
 mod analytics_graph;
 mod analytics_panel;
 mod analytics_plot;
+mod analytics_plot_data;
 mod analytics_results;
 mod animation;
 mod api_console;
