@@ -603,3 +603,48 @@ fn at_least_once_checkpointing_counts_replayed_records_twice_after_a_failure() {
         "state snapshotted past the barrier over-counts: {alo}"
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_read_only_actions_on_a_shared_world_answer_like_the_dispatcher() {
+    use kinesis_playground::engine::analytics::actions_playground::read;
+    use kinesis_playground::engine::api::request::Request;
+    let mut s = session(8);
+    create_active(&mut s, "orders", 1);
+    create_app(
+        &mut s,
+        "r",
+        &tumbling_sql("orders", 10, 2),
+        5_000,
+        json!({}),
+    );
+    start_running(&mut s, "r", Value::Null);
+    put_order(&mut s, "orders", "acme", 1.0, 1_000);
+    put_order(&mut s, "orders", "acme", 2.0, 15_000);
+    advance_by(&mut s, 1_000);
+    let calls = [
+        ("DescribeJob", json!({"ApplicationName": "r"})),
+        (
+            "GetJobResults",
+            json!({"ApplicationName": "r", "Sink": "AT_LEAST_ONCE"}),
+        ),
+        (
+            "PreviewWindows",
+            json!({"ApplicationName": "r", "EventTime": EPOCH_UNIX_MS + 3_000}),
+        ),
+        ("RunBatchQuery", json!({"ApplicationName": "r"})),
+        ("ValidateSql", json!({"Sql": "SELECT 1 FROM"})),
+    ];
+    for (action, req) in calls {
+        let shared = read(s.world(), action, Request::new(&req).unwrap()).unwrap();
+        assert_eq!(shared, ok(&mut s, "playground", action, req), "{action}");
+    }
+    let logged = s.log().len();
+    let e = read(
+        s.world(),
+        "KillTaskManager",
+        Request::new(&json!({"ApplicationName": "r"})).unwrap(),
+    );
+    assert_eq!(e.unwrap_err().kind.as_str(), "UnknownOperationException");
+    assert_eq!(s.log().len(), logged, "reading logs nothing");
+}

@@ -3,6 +3,15 @@
 //! through shards) are drawn on a canvas every animation frame; DOM panels re-render at a lower rate.
 
 mod action_feed;
+mod analytics_builder;
+mod analytics_controls;
+mod analytics_fire;
+mod analytics_form;
+mod analytics_graph;
+mod analytics_panel;
+mod analytics_plot;
+mod analytics_plot_data;
+mod analytics_results;
 mod animation;
 mod api_console;
 mod app;

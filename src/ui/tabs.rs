@@ -30,11 +30,13 @@ pub enum Tab {
     Kcl,
     /// Amazon Data Firehose delivery streams, their pipeline and the bucket.
     Firehose,
+    /// Managed Service for Apache Flink: SQL applications, event time, watermarks, windows.
+    Analytics,
 }
 
 impl Tab {
     /// Every tab.
-    pub const ALL: [Tab; 9] = [
+    pub const ALL: [Tab; 10] = [
         Tab::Records,
         Tab::Iterators,
         Tab::FanOut,
@@ -44,6 +46,7 @@ impl Tab {
         Tab::Apps,
         Tab::Kcl,
         Tab::Firehose,
+        Tab::Analytics,
     ];
 
     fn label(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Tab {
             Tab::Apps => "Producers & Lambda",
             Tab::Kcl => "KCL",
             Tab::Firehose => "Firehose",
+            Tab::Analytics => "Analytics (Flink)",
         }
     }
 
@@ -71,6 +75,7 @@ impl Tab {
             Tab::Apps => "apps",
             Tab::Kcl => "kcl",
             Tab::Firehose => "firehose",
+            Tab::Analytics => "analytics",
         }
     }
 }
@@ -111,6 +116,9 @@ pub fn bottom_tabs(props: &Props) -> Html {
         }
         Tab::Firehose => {
             html! { <crate::ui::firehose_panel::FirehosePanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
+        }
+        Tab::Analytics => {
+            html! { <crate::ui::analytics_panel::AnalyticsPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
         }
     };
     html! {

@@ -36,6 +36,14 @@ pub const ACTIONS: &[&str] = &[
 pub fn dispatch(world: &mut World, action: &str, req: Request<'_>) -> Result<Value, ApiError> {
     match action {
         "KillTaskManager" => kill(world, req),
+        other => read(world, other, req),
+    }
+}
+
+/// The read-only actions of [`ACTIONS`] (every one but `KillTaskManager`) on a shared world:
+/// the same JSON the dispatcher returns, for views that poll it without logging an action.
+pub fn read(world: &World, action: &str, req: Request<'_>) -> Result<Value, ApiError> {
+    match action {
         "DescribeJob" => {
             req.deny_unknown(&["ApplicationName"])?;
             let app = find(world, req.str("ApplicationName")?)?;
@@ -59,7 +67,7 @@ pub fn dispatch(world: &mut World, action: &str, req: Request<'_>) -> Result<Val
         "BuildSql" => build(req),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
-            format!("no analytics action '{other}'"),
+            format!("no read-only analytics action '{other}'"),
         )),
     }
 }

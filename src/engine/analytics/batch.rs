@@ -15,8 +15,8 @@ use crate::engine::analytics::window::{Output, WindowOperator};
 use crate::engine::apps::kpl::aggregation::deaggregate_with_key;
 use crate::engine::world::World;
 
-/// Final results per (window, key).
-pub type PaneResults = BTreeMap<(Window, String), Value>;
+/// Final rows by (window, key).
+pub type BatchRows = BTreeMap<(Window, String), Value>;
 
 /// The final result per (window, key) of `spec` over the retained records of its stream, read in
 /// arrival order (ties: shard, then sequence). `None` when the stream does not exist.
@@ -24,7 +24,7 @@ pub fn run_batch(
     world: &World,
     spec: &QuerySpec,
     allowed_lateness_ms: i64,
-) -> Option<(PaneResults, u64)> {
+) -> Option<(BatchRows, u64)> {
     let stream = world.kinesis.stream(&spec.source.stream)?;
     let epoch = world.epoch();
     let mut input: Vec<(u64, u32, u64, &[u8], &str)> = Vec::new();
