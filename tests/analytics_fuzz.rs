@@ -3,6 +3,9 @@
 //! kills, never crash (an error is fine) and the world keeps working afterwards.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::mutate::mutate;
 use kinesis_playground::engine::action_log::Session;
 use kinesis_playground::engine::world::WorldConfig;
 use proptest::prelude::*;
@@ -135,34 +138,6 @@ fn junk() -> impl Strategy<Value = Value> {
         Just(json!([])),
         Just(json!({})),
     ]
-}
-
-fn mutate(v: &mut Value, path: &[usize], replacement: Option<Value>) {
-    let Some((&first, rest)) = path.split_first() else {
-        if let Some(r) = replacement {
-            *v = r;
-        }
-        return;
-    };
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            let key = m.keys().nth(first % m.len()).cloned().unwrap_or_default();
-            if rest.is_empty() && replacement.is_none() {
-                m.remove(&key);
-            } else if let Some(child) = m.get_mut(&key) {
-                mutate(child, rest, replacement);
-            }
-        }
-        Value::Array(a) if !a.is_empty() => {
-            let n = a.len();
-            mutate(&mut a[first % n], rest, replacement);
-        }
-        other => {
-            if let Some(r) = replacement {
-                *other = r;
-            }
-        }
-    }
 }
 
 proptest! {

@@ -9,6 +9,7 @@
 
 pub mod analytics;
 pub mod firehose;
+pub mod mutate;
 
 use base64::Engine as _;
 use kinesis_playground::engine::action_log::Session;
