@@ -92,9 +92,11 @@ pub fn describe_job(world: &World, app: &Application, job: &Job) -> Value {
         .collect();
     let mut key_groups = Vec::new();
     let mut subtasks = Vec::new();
+    let mut state_bytes = 0u64;
     for (i, s) in job.subtasks.iter().enumerate() {
         let groups = s.operator.state_by_key_group(mp);
         let bytes: u64 = groups.iter().map(|g| g.2).sum();
+        state_bytes += bytes;
         for (kg, panes, b) in &groups {
             key_groups
                 .push(json!({ "KeyGroup": kg, "Subtask": i, "Panes": panes, "StateBytes": b }));
@@ -167,7 +169,7 @@ pub fn describe_job(world: &World, app: &Application, job: &Job) -> Value {
         "Splits": splits,
         "Subtasks": subtasks,
         "KeyGroups": key_groups,
-        "StateBytes": job.state_bytes(),
+        "StateBytes": state_bytes,
         "OpenWindows": open,
         "Trace": trace,
         "Watermarks": wms,

@@ -23,6 +23,7 @@ pub mod batch;
 pub mod checkpoint;
 pub mod describe;
 pub mod job;
+pub mod job_records;
 pub mod rows;
 pub mod settings;
 pub mod sink;
