@@ -92,6 +92,10 @@ pub fn world_digest(world: &World) -> String {
     if !world.analytics.applications.is_empty() {
         h.update(crate::engine::analytics::application::digest_text(world));
     }
+    // The Kafka cluster; hashed only when it has topics.
+    if !world.kafka.is_empty() {
+        h.update(crate::engine::kafka::digest_text(world));
+    }
     let bytes = h.finalize();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

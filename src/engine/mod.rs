@@ -8,6 +8,7 @@
 //! - [`kinesis`]: Kinesis Data Streams (streams, shards, hash keys, sequence numbers, actions).
 //! - [`apps`]: simulated applications (producers and their workloads).
 //! - [`firehose`]: Amazon Data Firehose; [`s3`]: the buckets it writes; [`glue`]: table schemas.
+//! - [`kafka`]: Apache Kafka as in Amazon MSK (topics, partitions, groups, Connect).
 //! - [`api`]: the one dispatcher, AWS-named errors, typed request reading, service `playground`.
 //! - [`console`]: the API console's language (boto3-style calls → dispatcher calls).
 //! - [`action_log`]: sessions = seed + timed dispatcher calls (JSON Lines), replay.
@@ -37,6 +38,7 @@ pub mod digest;
 pub mod faults;
 pub mod firehose;
 pub mod glue;
+pub mod kafka;
 pub mod kinesis;
 pub mod rng;
 pub mod s3;

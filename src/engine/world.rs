@@ -79,6 +79,8 @@ pub enum Event {
     Firehose(crate::engine::firehose::FirehoseEvent),
     /// A streaming application has work due (§5; `analytics::application`).
     Analytics(crate::engine::analytics::AnalyticsEvent),
+    /// The Kafka cluster has work due (§6; `kafka`).
+    Kafka(crate::engine::kafka::KafkaEvent),
 }
 
 /// The simulated world.
@@ -108,6 +110,8 @@ pub struct World {
     pub glue: crate::engine::glue::Glue,
     /// Managed Service for Apache Flink applications (§5).
     pub analytics: crate::engine::analytics::Analytics,
+    /// The Apache Kafka (Amazon MSK) cluster (§6).
+    pub kafka: crate::engine::kafka::Kafka,
 }
 
 impl World {
@@ -128,6 +132,7 @@ impl World {
             s3: Default::default(),
             glue: Default::default(),
             analytics: Default::default(),
+            kafka: Default::default(),
         }
     }
 
@@ -235,6 +240,7 @@ impl World {
             Event::Kcl(event) => crate::engine::apps::kcl::on_event(self, event),
             Event::Firehose(event) => crate::engine::firehose::pipeline::on_event(self, event),
             Event::Analytics(event) => crate::engine::analytics::application::on_event(self, event),
+            Event::Kafka(event) => crate::engine::kafka::on_event(self, event),
         }
         self.flush_efo_wakeups();
     }

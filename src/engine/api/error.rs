@@ -55,6 +55,52 @@ pub enum ErrorKind {
     InvalidApplicationConfigurationException,
     /// Managed Flink: the operation is not supported here.
     UnsupportedOperationException,
+    /// Kafka: the topic or partition does not exist (§6).
+    UnknownTopicOrPartitionException,
+    /// Kafka: CreateTopics of a topic that exists.
+    TopicExistsException,
+    /// Kafka: the topic name breaks the naming rules.
+    InvalidTopicException,
+    /// Kafka: a partition count that is not allowed (zero, or a decrease).
+    InvalidPartitionsException,
+    /// Kafka: replication factor below 1 or above the live broker count.
+    InvalidReplicationFactorException,
+    /// Kafka: a topic, producer or consumer configuration value is invalid.
+    InvalidConfigurationException,
+    /// Kafka: a fetch or seek offset outside [log start, log end] (§6.4).
+    OffsetOutOfRangeException,
+    /// Kafka: no committed offset and auto.offset.reset = none (§6.4).
+    NoOffsetForPartitionException,
+    /// Kafka: the group is rebalancing; the member must rejoin (§6.4).
+    RebalanceInProgressException,
+    /// Kafka: a commit or heartbeat from an older generation of the group.
+    IllegalGenerationException,
+    /// Kafka: the member is not (or no longer) in the group.
+    UnknownMemberIdException,
+    /// Kafka: the consumer group does not exist.
+    GroupIdNotFoundException,
+    /// Kafka: the call needs an inactive (empty) group.
+    GroupNotEmptyException,
+    /// Kafka: the partition's leader is not available (§6.1).
+    NotLeaderOrFollowerException,
+    /// Kafka: the partition has no leader (offline).
+    LeaderNotAvailableException,
+    /// Kafka: acks=all and the ISR is smaller than min.insync.replicas (§6.3).
+    NotEnoughReplicasException,
+    /// Kafka: a record larger than max.message.bytes / max.request.size (§6.3).
+    RecordTooLargeException,
+    /// Kafka: a record the topic cannot take (e.g. no key on a compacted topic, §6.5).
+    InvalidRecordException,
+    /// Kafka: the idempotent producer's sequence has a gap (§6.3).
+    OutOfOrderSequenceException,
+    /// Kafka: the broker does not exist or is already in that state.
+    BrokerNotAvailableException,
+    /// Kafka Connect: the connector exists already (MSK Connect error name).
+    ConflictException,
+    /// Kafka Connect: the connector or task does not exist (MSK Connect error name).
+    NotFoundException,
+    /// Kafka Connect: the connector configuration is invalid (MSK Connect error name).
+    BadRequestException,
 }
 
 impl ErrorKind {
@@ -90,6 +136,29 @@ impl ErrorKind {
                 "InvalidApplicationConfigurationException"
             }
             ErrorKind::UnsupportedOperationException => "UnsupportedOperationException",
+            ErrorKind::UnknownTopicOrPartitionException => "UnknownTopicOrPartitionException",
+            ErrorKind::TopicExistsException => "TopicExistsException",
+            ErrorKind::InvalidTopicException => "InvalidTopicException",
+            ErrorKind::InvalidPartitionsException => "InvalidPartitionsException",
+            ErrorKind::InvalidReplicationFactorException => "InvalidReplicationFactorException",
+            ErrorKind::InvalidConfigurationException => "InvalidConfigurationException",
+            ErrorKind::OffsetOutOfRangeException => "OffsetOutOfRangeException",
+            ErrorKind::NoOffsetForPartitionException => "NoOffsetForPartitionException",
+            ErrorKind::RebalanceInProgressException => "RebalanceInProgressException",
+            ErrorKind::IllegalGenerationException => "IllegalGenerationException",
+            ErrorKind::UnknownMemberIdException => "UnknownMemberIdException",
+            ErrorKind::GroupIdNotFoundException => "GroupIdNotFoundException",
+            ErrorKind::GroupNotEmptyException => "GroupNotEmptyException",
+            ErrorKind::NotLeaderOrFollowerException => "NotLeaderOrFollowerException",
+            ErrorKind::LeaderNotAvailableException => "LeaderNotAvailableException",
+            ErrorKind::NotEnoughReplicasException => "NotEnoughReplicasException",
+            ErrorKind::RecordTooLargeException => "RecordTooLargeException",
+            ErrorKind::InvalidRecordException => "InvalidRecordException",
+            ErrorKind::OutOfOrderSequenceException => "OutOfOrderSequenceException",
+            ErrorKind::BrokerNotAvailableException => "BrokerNotAvailableException",
+            ErrorKind::ConflictException => "ConflictException",
+            ErrorKind::NotFoundException => "NotFoundException",
+            ErrorKind::BadRequestException => "BadRequestException",
         }
     }
 }

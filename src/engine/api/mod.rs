@@ -26,6 +26,7 @@ pub const SERVICES: &[&str] = &[
     "glue",
     "cloudwatch",
     "kinesisanalyticsv2",
+    "kafka",
     "playground",
 ];
 
@@ -43,6 +44,7 @@ pub fn dispatch(
         "glue" => crate::engine::glue::dispatch(world, action, request),
         "cloudwatch" => crate::engine::cloudwatch::dispatch(world, action, request),
         "kinesisanalyticsv2" => crate::engine::analytics::actions::dispatch(world, action, request),
+        "kafka" => crate::engine::kafka::actions::dispatch(world, action, request),
         "playground" => playground::dispatch(world, action, request),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,

@@ -1,0 +1,172 @@
+//! Apache Kafka as in Amazon MSK (semantics.md §6): brokers in three Availability Zones, topics
+//! with replicated partitions, producers (murmur2 partitioning, acks, batching, idempotence),
+//! consumer groups (assignors, rebalances, committed offsets), retention and compaction, and
+//! Kafka Connect — on the same virtual time as Kinesis, behind service `kafka` of the one
+//! dispatcher.
+//!
+//! One record's path: `Produce` (or a simulated producer's batch after `linger.ms`) → partition
+//! choice (explicit, murmur2 of the key, or sticky) → the leader's log (offset = log end offset)
+//! → followers' log end offsets → high watermark (lowest LEO of the ISR) → `Poll` of the group
+//! member that owns the partition, from its position → commit (next offset to read).
+//!
+//! Map:
+//! - [`murmur2`]: the Java client's key hash and partition choice.
+//! - [`record`], [`partition`], [`topic`], [`cluster`]: state.
+//! - [`actions`]: service `kafka` (routing); `actions_*`: its action families.
+
+pub mod actions;
+pub mod cluster;
+pub mod murmur2;
+pub mod partition;
+pub mod record;
+pub mod topic;
+
+use std::collections::BTreeMap;
+
+use crate::engine::kafka::cluster::{BrokerId, Cluster};
+use crate::engine::kafka::partition::Partition;
+use crate::engine::kafka::record::{KafkaRecord, Payload};
+use crate::engine::kafka::topic::{Topic, TopicConfig};
+use crate::engine::time::VirtualMs;
+use crate::engine::world::World;
+
+/// Scheduled Kafka work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KafkaEvent {
+    /// Followers fetch from their leaders; the high watermark moves (§6.1).
+    Replicate,
+}
+
+/// The cluster and everything on it.
+#[derive(Clone, Debug, Default)]
+pub struct Kafka {
+    /// Brokers.
+    pub cluster: Cluster,
+    /// Topics by name.
+    pub topics: BTreeMap<String, Topic>,
+}
+
+impl Kafka {
+    /// Whether nothing was ever created (digests of worlds without Kafka stay unchanged).
+    pub fn is_empty(&self) -> bool {
+        self.topics.is_empty()
+    }
+
+    /// Creates topic `name` with `partitions` partitions of `replication_factor` replicas
+    /// (replica `r` of partition `p` on broker `brokers[(p + r) % n]`, the first the leader),
+    /// default configs. Validation is the caller's (the `CreateTopics` action).
+    pub fn create_topic(
+        &mut self,
+        name: &str,
+        partitions: u32,
+        replication_factor: u32,
+        now: VirtualMs,
+    ) -> &mut Topic {
+        let ids: Vec<BrokerId> = self.cluster.brokers.iter().map(|b| b.id).collect();
+        let n = ids.len().max(1);
+        let parts = (0..partitions as usize)
+            .map(|p| {
+                let replicas: Vec<BrokerId> = (0..replication_factor as usize)
+                    .filter_map(|r| ids.get((p + r) % n).copied())
+                    .collect();
+                Partition {
+                    leader: replicas.first().copied(),
+                    isr: replicas.clone(),
+                    replica_leo: replicas.iter().map(|b| (*b, 0)).collect(),
+                    replicas,
+                    ..Partition::default()
+                }
+            })
+            .collect();
+        self.topics.insert(
+            name.to_string(),
+            Topic {
+                name: name.to_string(),
+                created_ms: now,
+                replication_factor,
+                config: TopicConfig::default(),
+                overrides: BTreeMap::new(),
+                partitions: parts,
+            },
+        );
+        self.topics.get_mut(name).expect("just inserted")
+    }
+
+    /// Appends one record to `topic`/`partition` on the leader at `now` and replicates it to
+    /// the whole ISR at once (so the high watermark is the new log end offset). Returns its offset,
+    /// or `None` if the topic or partition does not exist.
+    pub fn append(
+        &mut self,
+        topic: &str,
+        partition: u32,
+        key: Option<Payload>,
+        value: Option<Payload>,
+        now: VirtualMs,
+    ) -> Option<u64> {
+        let p = self
+            .topics
+            .get_mut(topic)?
+            .partitions
+            .get_mut(partition as usize)?;
+        let offset = p.next_offset;
+        p.records.push(KafkaRecord {
+            offset,
+            timestamp_ms: now,
+            key,
+            value,
+            headers: Vec::new(),
+            producer_id: -1,
+            sequence: -1,
+        });
+        p.next_offset += 1;
+        for b in p.isr.clone() {
+            p.replica_leo.insert(b, p.next_offset);
+        }
+        p.high_watermark = p.next_offset;
+        Some(offset)
+    }
+}
+
+/// Runs a scheduled Kafka event.
+pub fn on_event(world: &mut World, event: KafkaEvent) {
+    match event {
+        KafkaEvent::Replicate => {
+            let _ = world;
+        }
+    }
+}
+
+/// A canonical text of the Kafka state for the world digest.
+pub fn digest_text(world: &World) -> String {
+    let k = &world.kafka;
+    let mut out = String::new();
+    for b in &k.cluster.brokers {
+        out.push_str(&format!("broker={};{};", b.id, b.online));
+    }
+    for (name, t) in &k.topics {
+        out.push_str(&format!(
+            "topic={name};{};{};{:?};",
+            t.created_ms, t.replication_factor, t.config
+        ));
+        for (i, p) in t.partitions.iter().enumerate() {
+            out.push_str(&format!(
+                "p={i};{};{};{};{:?};{:?};{:?};{:?};{};",
+                p.log_start_offset,
+                p.next_offset,
+                p.high_watermark,
+                p.replicas,
+                p.leader,
+                p.isr,
+                p.replica_leo,
+                p.leader_epoch
+            ));
+            for r in &p.records {
+                out.push_str(&format!(
+                    "{};{};{:?};{:?};{};{};",
+                    r.offset, r.timestamp_ms, r.key, r.value, r.producer_id, r.sequence
+                ));
+            }
+        }
+    }
+    out
+}
