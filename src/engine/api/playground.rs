@@ -59,6 +59,9 @@ pub const ACTIONS: &[&str] = &[
     "PreviewWindows",
     "ValidateSql",
     "BuildSql",
+    "CreateKafkaProducer",
+    "StopKafkaProducer",
+    "DescribeKafkaProducers",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -118,6 +121,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         }
         c if crate::engine::api::playground_consumers::ACTIONS.contains(&c) => {
             crate::engine::api::playground_consumers::dispatch(world, c, req)
+        }
+        k if crate::engine::kafka::producer_app::ACTIONS.contains(&k) => {
+            crate::engine::kafka::producer_app::dispatch(world, k, req)
         }
         kcl if crate::engine::api::playground_kcl::ACTIONS.contains(&kcl) => {
             crate::engine::api::playground_kcl::dispatch(world, kcl, req)

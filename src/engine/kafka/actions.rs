@@ -12,14 +12,21 @@ use crate::engine::world::World;
 
 /// Every action of service `kafka`, for listings and the console.
 pub fn actions() -> Vec<&'static str> {
-    let v: Vec<&'static str> = Vec::new();
+    let mut v: Vec<&'static str> = Vec::new();
+    v.extend_from_slice(crate::engine::kafka::actions_admin::ACTIONS);
+    v.extend_from_slice(crate::engine::kafka::actions_produce::ACTIONS);
     v
 }
 
 /// Runs `action` with `request`.
 pub fn dispatch(world: &mut World, action: &str, request: &Value) -> Result<Value, ApiError> {
     let req = Request::new(request)?;
-    let _ = (world, req);
+    if crate::engine::kafka::actions_admin::ACTIONS.contains(&action) {
+        return crate::engine::kafka::actions_admin::dispatch(world, action, req);
+    }
+    if crate::engine::kafka::actions_produce::ACTIONS.contains(&action) {
+        return crate::engine::kafka::actions_produce::dispatch(world, action, req);
+    }
     Err(ApiError::new(
         ErrorKind::UnknownOperationException,
         format!(

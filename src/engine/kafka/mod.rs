@@ -15,10 +15,20 @@
 //! - [`actions`]: service `kafka` (routing); `actions_*`: its action families.
 
 pub mod actions;
+pub mod actions_admin;
+pub mod actions_produce;
 pub mod cluster;
+pub mod compaction;
+pub mod maintenance;
 pub mod murmur2;
 pub mod partition;
+pub mod produce;
+pub mod producer_app;
 pub mod record;
+pub mod replication;
+pub mod retention;
+pub mod segment;
+pub mod state;
 pub mod topic;
 
 use std::collections::BTreeMap;
@@ -35,6 +45,8 @@ use crate::engine::world::World;
 pub enum KafkaEvent {
     /// Followers fetch from their leaders; the high watermark moves (§6.1).
     Replicate,
+    /// Retention, the log cleaner and simulated producers (the core's own events).
+    Core(state::CoreEvent),
 }
 
 /// The cluster and everything on it.
@@ -44,6 +56,8 @@ pub struct Kafka {
     pub cluster: Cluster,
     /// Topics by name.
     pub topics: BTreeMap<String, Topic>,
+    /// Scheduling flags, client sessions and simulated producers of the core.
+    pub core: state::CoreState,
 }
 
 impl Kafka {
@@ -103,22 +117,22 @@ impl Kafka {
         value: Option<Payload>,
         now: VirtualMs,
     ) -> Option<u64> {
+        let config = self.topics.get(topic)?.config.clone();
         let p = self
             .topics
             .get_mut(topic)?
             .partitions
             .get_mut(partition as usize)?;
-        let offset = p.next_offset;
-        p.records.push(KafkaRecord {
-            offset,
+        let record = KafkaRecord {
+            offset: 0,
             timestamp_ms: now,
             key,
             value,
             headers: Vec::new(),
             producer_id: -1,
             sequence: -1,
-        });
-        p.next_offset += 1;
+        };
+        let (offset, _) = p.push(record, &config, now);
         for b in p.isr.clone() {
             p.replica_leo.insert(b, p.next_offset);
         }
@@ -130,16 +144,16 @@ impl Kafka {
 /// Runs a scheduled Kafka event.
 pub fn on_event(world: &mut World, event: KafkaEvent) {
     match event {
-        KafkaEvent::Replicate => {
-            let _ = world;
-        }
+        KafkaEvent::Replicate => replication::on_replicate(world),
+        KafkaEvent::Core(state::CoreEvent::Maintenance) => maintenance::on_maintenance(world),
+        KafkaEvent::Core(e) => producer_app::on_event(world, e),
     }
 }
 
 /// A canonical text of the Kafka state for the world digest.
 pub fn digest_text(world: &World) -> String {
     let k = &world.kafka;
-    let mut out = String::new();
+    let mut out = k.core.digest_text();
     for b in &k.cluster.brokers {
         out.push_str(&format!("broker={};{};", b.id, b.online));
     }
@@ -159,6 +173,10 @@ pub fn digest_text(world: &World) -> String {
                 p.isr,
                 p.replica_leo,
                 p.leader_epoch
+            ));
+            out.push_str(&format!(
+                "segs={:?};prod={:?};ckpt={};",
+                p.segments, p.producers, p.cleaner_checkpoint
             ));
             for r in &p.records {
                 out.push_str(&format!(

@@ -89,3 +89,132 @@ pub struct Topic {
     /// Partitions in partition-number order (only ever grows, §6.1).
     pub partitions: Vec<Partition>,
 }
+
+/// Every topic config name the playground understands, in DescribeConfigs order.
+pub const CONFIG_NAMES: &[&str] = &[
+    "cleanup.policy",
+    "delete.retention.ms",
+    "max.message.bytes",
+    "min.cleanable.dirty.ratio",
+    "min.compaction.lag.ms",
+    "min.insync.replicas",
+    "retention.bytes",
+    "retention.ms",
+    "segment.bytes",
+    "segment.ms",
+    "unclean.leader.election.enable",
+];
+
+fn bad(name: &str, value: &str, why: &str) -> String {
+    format!("Invalid value {value} for configuration {name}: {why}")
+}
+
+fn int_at_least(name: &str, value: &str, min: i64) -> Result<i64, String> {
+    match value.trim().parse::<i64>() {
+        Ok(v) if v >= min => Ok(v),
+        Ok(_) => Err(bad(name, value, &format!("Value must be at least {min}"))),
+        Err(_) => Err(bad(name, value, "Not a number of type LONG")),
+    }
+}
+
+impl TopicConfig {
+    /// Sets config `name` from its text `value`, as `kafka-configs` would; the message says which
+    /// name or limit was wrong (→ `InvalidConfigurationException`).
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        match name {
+            "cleanup.policy" => {
+                let mut parts: Vec<&str> = value.split(',').map(str::trim).collect();
+                parts.sort_unstable();
+                parts.dedup();
+                self.cleanup_policy = match parts.as_slice() {
+                    ["delete"] => CleanupPolicy::Delete,
+                    ["compact"] => CleanupPolicy::Compact,
+                    ["compact", "delete"] => CleanupPolicy::CompactDelete,
+                    _ => {
+                        return Err(bad(
+                            name,
+                            value,
+                            "String must be one of: compact, delete (or both, comma-separated)",
+                        ))
+                    }
+                };
+            }
+            "delete.retention.ms" => {
+                self.delete_retention_ms = int_at_least(name, value, 0)? as u64
+            }
+            "max.message.bytes" => self.max_message_bytes = int_at_least(name, value, 0)? as u64,
+            "min.cleanable.dirty.ratio" => match value.trim().parse::<f64>() {
+                Ok(r) if (0.0..=1.0).contains(&r) => {
+                    self.min_cleanable_dirty_ratio_permille = (r * 1000.0).round() as u32
+                }
+                _ => return Err(bad(name, value, "Value must be a number in [0,...,1]")),
+            },
+            "min.compaction.lag.ms" => {
+                self.min_compaction_lag_ms = int_at_least(name, value, 0)? as u64
+            }
+            "min.insync.replicas" => {
+                self.min_insync_replicas = int_at_least(name, value, 1)?.min(1_000) as u32
+            }
+            "retention.bytes" => self.retention_bytes = int_at_least(name, value, -1)?,
+            "retention.ms" => self.retention_ms = int_at_least(name, value, -1)?,
+            // Kafka's floor is the 14-byte legacy record overhead; small segments teach retention.
+            "segment.bytes" => {
+                self.segment_bytes = int_at_least(name, value, 14)?.min(1 << 31) as u64
+            }
+            "segment.ms" => self.segment_ms = int_at_least(name, value, 1)? as u64,
+            "unclean.leader.election.enable" => {
+                self.unclean_leader_election = match value.trim() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(bad(
+                            name,
+                            value,
+                            "Expected value to be either true or false",
+                        ))
+                    }
+                }
+            }
+            other => {
+                return Err(format!(
+                    "Unknown topic config name: {other}; known: {}",
+                    CONFIG_NAMES.join(", ")
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// The text value of config `name` (one of [`CONFIG_NAMES`]).
+    pub fn get(&self, name: &str) -> String {
+        match name {
+            "cleanup.policy" => self.cleanup_policy.as_str().to_string(),
+            "delete.retention.ms" => self.delete_retention_ms.to_string(),
+            "max.message.bytes" => self.max_message_bytes.to_string(),
+            "min.cleanable.dirty.ratio" => {
+                format!(
+                    "{}",
+                    f64::from(self.min_cleanable_dirty_ratio_permille) / 1000.0
+                )
+            }
+            "min.compaction.lag.ms" => self.min_compaction_lag_ms.to_string(),
+            "min.insync.replicas" => self.min_insync_replicas.to_string(),
+            "retention.bytes" => self.retention_bytes.to_string(),
+            "retention.ms" => self.retention_ms.to_string(),
+            "segment.bytes" => self.segment_bytes.to_string(),
+            "segment.ms" => self.segment_ms.to_string(),
+            "unclean.leader.election.enable" => self.unclean_leader_election.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Whether the topic is compacted (`compact` or `compact,delete`).
+    pub fn compacted(&self) -> bool {
+        self.cleanup_policy != CleanupPolicy::Delete
+    }
+
+    /// Whether whole segments are deleted by age or size (`delete` or `compact,delete`).
+    pub fn deletes(&self) -> bool {
+        self.cleanup_policy != CleanupPolicy::Compact
+    }
+}
