@@ -239,3 +239,87 @@ proptest! {
         }
     }
 }
+
+fn member_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(json!(null)),
+        Just(json!(-1)),
+        Just(json!(0)),
+        Just(json!(1)),
+        Just(json!(3)),
+        Just(json!(u64::MAX)),
+        Just(json!("t")),
+        Just(json!("")),
+        Just(json!("all")),
+        Just(json!("earliest")),
+        Just(json!(["t", "u"])),
+        Just(json!([{ "Name": "t", "NumPartitions": 2 }])),
+        Just(json!([{ "Key": "k", "Value": "v" }, { "Value": null, "Partition": 7 }])),
+        Just(json!({ "segment.bytes": "14", "cleanup.policy": "compact" })),
+        Just(json!({ "retention.ms": "0" })),
+        Just(json!(1.5)),
+    ]
+}
+
+const KAFKA_CALLS: &[(&str, &str)] = &[
+    ("kafka", "DescribeCluster"),
+    ("kafka", "FailBroker"),
+    ("kafka", "RecoverBroker"),
+    ("kafka", "CreateTopics"),
+    ("kafka", "DeleteTopics"),
+    ("kafka", "ListTopics"),
+    ("kafka", "DescribeTopics"),
+    ("kafka", "CreatePartitions"),
+    ("kafka", "DescribeConfigs"),
+    ("kafka", "IncrementalAlterConfigs"),
+    ("kafka", "ListOffsets"),
+    ("kafka", "Produce"),
+    ("kafka", "Fetch"),
+    ("playground", "CreateKafkaProducer"),
+    ("playground", "StopKafkaProducer"),
+    ("playground", "DescribeKafkaProducers"),
+];
+
+const MEMBERS: &[&str] = &[
+    "BrokerId",
+    "Topics",
+    "TopicNames",
+    "Topic",
+    "TotalCount",
+    "Configs",
+    "Partition",
+    "Spec",
+    "Timestamp",
+    "Records",
+    "Acks",
+    "Offset",
+    "MaxRecords",
+    "ProducerName",
+    "RecordsPerSecond",
+    "KeyCount",
+    "ResponseLossRate",
+    "EnableIdempotence",
+    "Name",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_kafka_request_panics(
+        calls in prop::collection::vec(
+            (prop::sample::select(KAFKA_CALLS),
+             prop::collection::btree_map(prop::sample::select(MEMBERS), member_value(), 0..5),
+             0u64..3_000),
+            1..20),
+    ) {
+        let mut s = session(1);
+        ok(&mut s, "kafka", "CreateTopics", json!({ "Topics": [{ "Name": "t", "NumPartitions": 2 }] }));
+        for ((service, action), members, dt) in calls {
+            let body: serde_json::Map<String, Value> =
+                members.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let _ = s.call(service, action, Value::Object(body));
+            advance_by(&mut s, dt);
+        }
+    }
+}
