@@ -16,6 +16,7 @@
 
 pub mod actions;
 pub mod actions_admin;
+pub mod actions_describe;
 pub mod actions_produce;
 pub mod cluster;
 pub mod compaction;
@@ -24,6 +25,7 @@ pub mod murmur2;
 pub mod partition;
 pub mod produce;
 pub mod producer_app;
+pub mod producer_run;
 pub mod record;
 pub mod replication;
 pub mod retention;
