@@ -12,13 +12,17 @@ use crate::engine::world::World;
 
 /// Every action of service `kafka`, for listings and the console.
 pub fn actions() -> Vec<&'static str> {
-    let v: Vec<&'static str> = Vec::new();
+    let mut v: Vec<&'static str> = Vec::new();
+    v.extend_from_slice(crate::engine::kafka::actions_group::ACTIONS);
     v
 }
 
 /// Runs `action` with `request`.
 pub fn dispatch(world: &mut World, action: &str, request: &Value) -> Result<Value, ApiError> {
     let req = Request::new(request)?;
+    if crate::engine::kafka::actions_group::ACTIONS.contains(&action) {
+        return crate::engine::kafka::actions_group::dispatch(world, action, req);
+    }
     let _ = (world, req);
     Err(ApiError::new(
         ErrorKind::UnknownOperationException,

@@ -15,9 +15,17 @@
 //! - [`actions`]: service `kafka` (routing); `actions_*`: its action families.
 
 pub mod actions;
+pub mod actions_consumer_app;
+pub mod actions_group;
+pub mod assignor;
 pub mod cluster;
+pub mod consumer;
+pub mod consumer_app;
+pub mod coordinator;
+pub mod group;
 pub mod murmur2;
 pub mod partition;
+pub mod rebalance;
 pub mod record;
 pub mod topic;
 
@@ -35,6 +43,8 @@ use crate::engine::world::World;
 pub enum KafkaEvent {
     /// Followers fetch from their leaders; the high watermark moves (§6.1).
     Replicate,
+    /// Consumer groups: rebalance timeouts, liveness checks, simulated consumers' polls (§6.4).
+    Group(crate::engine::kafka::coordinator::GroupEvent),
 }
 
 /// The cluster and everything on it.
@@ -44,12 +54,16 @@ pub struct Kafka {
     pub cluster: Cluster,
     /// Topics by name.
     pub topics: BTreeMap<String, Topic>,
+    /// Consumer groups by id (§6.4).
+    pub groups: crate::engine::kafka::group::Groups,
+    /// Simulated consumer applications by name (service `playground`).
+    pub consumer_apps: crate::engine::kafka::consumer_app::ConsumerApps,
 }
 
 impl Kafka {
     /// Whether nothing was ever created (digests of worlds without Kafka stay unchanged).
     pub fn is_empty(&self) -> bool {
-        self.topics.is_empty()
+        self.topics.is_empty() && self.groups.is_empty() && self.consumer_apps.is_empty()
     }
 
     /// Creates topic `name` with `partitions` partitions of `replication_factor` replicas
@@ -133,6 +147,7 @@ pub fn on_event(world: &mut World, event: KafkaEvent) {
         KafkaEvent::Replicate => {
             let _ = world;
         }
+        KafkaEvent::Group(event) => crate::engine::kafka::coordinator::on_event(world, event),
     }
 }
 
@@ -168,5 +183,6 @@ pub fn digest_text(world: &World) -> String {
             }
         }
     }
+    out.push_str(&crate::engine::kafka::coordinator::digest_text(world));
     out
 }
