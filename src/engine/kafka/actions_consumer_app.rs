@@ -143,6 +143,11 @@ fn create(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
         "EnableAutoCommit",
         "PollIntervalMs",
         "RecordsPerSecondPerMember",
+        "AutoCommitIntervalMs",
+        "SessionTimeoutMs",
+        "HeartbeatIntervalMs",
+        "MaxPollIntervalMs",
+        "MaxPollRecords",
     ])?;
     let name = req.str("AppName")?;
     if name.is_empty() || name.len() > 128 {
