@@ -62,6 +62,12 @@ pub const ACTIONS: &[&str] = &[
     "CreateKafkaProducer",
     "StopKafkaProducer",
     "DescribeKafkaProducers",
+    "CreateKafkaConsumerApp",
+    "AddKafkaConsumer",
+    "StopKafkaConsumer",
+    "CrashKafkaConsumer",
+    "PauseKafkaConsumer",
+    "DescribeKafkaConsumerApps",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -87,6 +93,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         }
         a if crate::engine::analytics::actions_playground::ACTIONS.contains(&a) => {
             crate::engine::analytics::actions_playground::dispatch(world, a, req)
+        }
+        k if crate::engine::kafka::actions_consumer_app::ACTIONS.contains(&k) => {
+            crate::engine::kafka::actions_consumer_app::dispatch(world, k, req)
         }
         l if crate::engine::api::playground_lambda::ACTIONS.contains(&l) => {
             crate::engine::api::playground_lambda::dispatch(world, l, req)

@@ -15,6 +15,7 @@ pub fn actions() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = Vec::new();
     v.extend_from_slice(crate::engine::kafka::actions_admin::ACTIONS);
     v.extend_from_slice(crate::engine::kafka::actions_produce::ACTIONS);
+    v.extend_from_slice(crate::engine::kafka::actions_group::ACTIONS);
     v
 }
 
@@ -26,6 +27,9 @@ pub fn dispatch(world: &mut World, action: &str, request: &Value) -> Result<Valu
     }
     if crate::engine::kafka::actions_produce::ACTIONS.contains(&action) {
         return crate::engine::kafka::actions_produce::dispatch(world, action, req);
+    }
+    if crate::engine::kafka::actions_group::ACTIONS.contains(&action) {
+        return crate::engine::kafka::actions_group::dispatch(world, action, req);
     }
     Err(ApiError::new(
         ErrorKind::UnknownOperationException,

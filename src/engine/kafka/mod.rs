@@ -16,16 +16,24 @@
 
 pub mod actions;
 pub mod actions_admin;
+pub mod actions_consumer_app;
 pub mod actions_describe;
+pub mod actions_group;
 pub mod actions_produce;
+pub mod assignor;
 pub mod cluster;
 pub mod compaction;
+pub mod consumer;
+pub mod consumer_app;
+pub mod coordinator;
+pub mod group;
 pub mod maintenance;
 pub mod murmur2;
 pub mod partition;
 pub mod produce;
 pub mod producer_app;
 pub mod producer_run;
+pub mod rebalance;
 pub mod record;
 pub mod replication;
 pub mod retention;
@@ -49,6 +57,8 @@ pub enum KafkaEvent {
     Replicate,
     /// Retention, the log cleaner and simulated producers (the core's own events).
     Core(state::CoreEvent),
+    /// Consumer groups: rebalance timeouts, liveness checks, simulated consumers' polls (§6.4).
+    Group(crate::engine::kafka::coordinator::GroupEvent),
 }
 
 /// The cluster and everything on it.
@@ -60,12 +70,16 @@ pub struct Kafka {
     pub topics: BTreeMap<String, Topic>,
     /// Scheduling flags, client sessions and simulated producers of the core.
     pub core: state::CoreState,
+    /// Consumer groups by id (§6.4).
+    pub groups: crate::engine::kafka::group::Groups,
+    /// Simulated consumer applications by name (service `playground`).
+    pub consumer_apps: crate::engine::kafka::consumer_app::ConsumerApps,
 }
 
 impl Kafka {
     /// Whether nothing was ever created (digests of worlds without Kafka stay unchanged).
     pub fn is_empty(&self) -> bool {
-        self.topics.is_empty()
+        self.topics.is_empty() && self.groups.is_empty() && self.consumer_apps.is_empty()
     }
 
     /// Creates topic `name` with `partitions` partitions of `replication_factor` replicas
@@ -149,6 +163,7 @@ pub fn on_event(world: &mut World, event: KafkaEvent) {
         KafkaEvent::Replicate => replication::on_replicate(world),
         KafkaEvent::Core(state::CoreEvent::Maintenance) => maintenance::on_maintenance(world),
         KafkaEvent::Core(e) => producer_app::on_event(world, e),
+        KafkaEvent::Group(event) => crate::engine::kafka::coordinator::on_event(world, event),
     }
 }
 
@@ -188,5 +203,6 @@ pub fn digest_text(world: &World) -> String {
             }
         }
     }
+    out.push_str(&crate::engine::kafka::coordinator::digest_text(world));
     out
 }
