@@ -36,6 +36,7 @@
 mod kafka_admin;
 mod kafka_args;
 pub mod kafka_client;
+mod kafka_consumer;
 pub mod lexer;
 pub mod literal;
 pub mod parser;
