@@ -14,7 +14,7 @@
 //! ```
 //!
 //! - The client variable picks the service: `kinesis`, `firehose`, `s3`, `glue`, `cloudwatch`,
-//!   `playground`, or a name
+//!   `kinesisanalyticsv2`, `playground`, `kafka`, or a name
 //!   with one of those as a `_`-separated word (`firehose_client`); any other name (`client`) means
 //!   `kinesis`.
 //! - The method is boto3's snake_case name; it becomes the AWS action in PascalCase
@@ -28,6 +28,11 @@
 //!   error, as boto3's parameter validation makes it.
 //! - Members that AWS types as decimal strings (`ExplicitHashKey`, sequence numbers) may be given
 //!   as ints; they are sent as strings.
+//!
+//! - Kafka client variables (`producer`, `consumer`, `admin`, and `consumer2`, `billing_consumer`, …)
+//!   take kafka-python forms instead, with positional arguments and constructors
+//!   (`admin.create_topics([NewTopic("orders", num_partitions=3)])`): see [`kafka_client`].
+//!   Consumer forms need the consumer's member id, kept by a [`session::ConsoleSession`].
 //!
 //! The lexer ([`lexer`]) and the recursive-descent parser ([`parser`]) are hand-written; every
 //! failure is a [`ConsoleError`] with a byte position, line and column, and nothing panics on any

@@ -1,7 +1,7 @@
 //! The console's recursive-descent parser: tokens → one call `client.method(Name=value, …)` whose
 //! argument values are Python literals.
 //!
-//! Grammar (EBNF; `value` recursion is bounded by [`MAX_DEPTH`]):
+//! Grammar (EBNF; `value` recursion is bounded by [`crate::engine::console::MAX_DEPTH`]):
 //!
 //! ```text
 //! program  = [ IDENT "=" ] IDENT "." IDENT "(" [ arg { "," arg } [ "," ] ] ")" [ ";" ] EOF
