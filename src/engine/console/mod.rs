@@ -48,6 +48,8 @@ pub mod parser;
 pub mod session;
 
 #[cfg(test)]
+mod kafka_admin_tests;
+#[cfg(test)]
 mod kafka_tests;
 #[cfg(test)]
 mod session_tests;
