@@ -1,6 +1,8 @@
-//! The API console: type a boto3-style call (`kinesis.put_record(StreamName="orders", …)`), press
-//! Enter, see the AWS-shaped response. Calls go through [`crate::ui::playground::Playground::call`],
-//! so they are logged in the session and animate in the other views like any button.
+//! The API console: type a boto3-style call (`kinesis.put_record(StreamName="orders", …)`) or a
+//! Kafka client form (`producer.send("orders", key="k", value="v")`, `consumer.poll()`), press
+//! Enter, see the response. Calls go through [`crate::ui::playground::Playground::call`], so they
+//! are logged in the session and animate in the other views like any button. The console's
+//! [`ConsoleSession`] remembers its Kafka consumers' group and member ids between lines.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -9,7 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::engine::console::{format_response, parse_call};
+use crate::engine::console::format_response;
+use crate::engine::console::session::{ConsoleSession, Outcome as RunOutcome};
 use crate::engine::time::format_duration;
 use crate::ui::playground::Handle;
 
@@ -38,6 +41,8 @@ enum Outcome {
     ApiError(String),
     /// The input did not parse: the rendered error with its caret line.
     Parse(String),
+    /// Nothing was sent (`producer.flush()`): why.
+    Note(String),
 }
 
 /// One run: the input and its outcome.
@@ -45,7 +50,7 @@ enum Outcome {
 struct Entry {
     id: u64,
     input: String,
-    /// `kinesis.PutRecord`, when the input parsed.
+    /// `kinesis.PutRecord` (`kafka.Seek ×2`), when something was sent.
     call: Option<String>,
     /// Virtual time of the call.
     at: u64,
@@ -61,6 +66,8 @@ struct State {
     draft: String,
     entries: Rc<VecDeque<Entry>>,
     next_id: u64,
+    /// The console's Kafka consumers.
+    console: ConsoleSession,
 }
 
 fn examples(stream: &str) -> [(&'static str, String); 3] {
@@ -113,27 +120,24 @@ pub fn api_console(props: &Props) -> Html {
             if input.trim().is_empty() {
                 return;
             }
-            let (call, outcome, at) = match parse_call(&input) {
-                Ok(parsed) => {
-                    let mut p = pg.0.borrow_mut();
-                    let out = p.call(&parsed.service, &parsed.action, parsed.request);
-                    let at = p.session.world().now();
-                    drop(p);
-                    let outcome = match out {
-                        Ok(v) => Outcome::Response(format_response(&v)),
-                        Err(e) => Outcome::ApiError(format!("{}: {}", e.kind.as_str(), e.message)),
-                    };
-                    (
-                        Some(format!("{}.{}", parsed.service, parsed.action)),
-                        outcome,
-                        at,
-                    )
-                }
-                Err(e) => (
-                    None,
-                    Outcome::Parse(e.render(&input)),
-                    pg.0.borrow().session.world().now(),
-                ),
+            let (call, outcome, at) = {
+                let mut p = pg.0.borrow_mut();
+                let reply = state
+                    .borrow_mut()
+                    .console
+                    .run(&input, |service, action, request| {
+                        p.call(service, action, request)
+                    });
+                let label = reply.label();
+                let outcome = match reply.outcome {
+                    RunOutcome::Response(v) => Outcome::Response(format_response(&v)),
+                    RunOutcome::ApiError(e) => {
+                        Outcome::ApiError(format!("{}: {}", e.kind.as_str(), e.message))
+                    }
+                    RunOutcome::Parse(e) => Outcome::Parse(e.render(&input)),
+                    RunOutcome::Note(text) => Outcome::Note(text),
+                };
+                (label, outcome, p.session.world().now())
             };
             {
                 let mut s = state.borrow_mut();
@@ -344,9 +348,10 @@ fn console_output(props: &OutputProps) -> Html {
                 </p>
             }
             { for props.entries.iter().map(|e| {
-                let ok = matches!(e.outcome, Outcome::Response(_));
+                let ok = matches!(e.outcome, Outcome::Response(_) | Outcome::Note(_));
                 let (class, body) = match &e.outcome {
                     Outcome::Response(json) => ("console-out", json.clone()),
+                    Outcome::Note(text) => ("console-out", text.clone()),
                     Outcome::ApiError(text) => ("console-out api-err", text.clone()),
                     Outcome::Parse(text) => ("console-out parse-err", text.clone()),
                 };
@@ -360,6 +365,8 @@ fn console_output(props: &OutputProps) -> Html {
                         <div class="console-meta">
                             if let Some(call) = &e.call {
                                 <code>{ call.clone() }</code>
+                            } else if matches!(e.outcome, Outcome::Note(_)) {
+                                <span>{ "nothing sent" }</span>
                             } else {
                                 <span>{ "not sent: the input did not parse" }</span>
                             }

@@ -14,7 +14,7 @@
 //! ```
 //!
 //! - The client variable picks the service: `kinesis`, `firehose`, `s3`, `glue`, `cloudwatch`,
-//!   `playground`, or a name
+//!   `kinesisanalyticsv2`, `playground`, `kafka`, or a name
 //!   with one of those as a `_`-separated word (`firehose_client`); any other name (`client`) means
 //!   `kinesis`.
 //! - The method is boto3's snake_case name; it becomes the AWS action in PascalCase
@@ -29,19 +29,37 @@
 //! - Members that AWS types as decimal strings (`ExplicitHashKey`, sequence numbers) may be given
 //!   as ints; they are sent as strings.
 //!
+//! - Kafka client variables (`producer`, `consumer`, `admin`, and `consumer2`, `billing_consumer`, …)
+//!   take kafka-python forms instead, with positional arguments and constructors
+//!   (`admin.create_topics([NewTopic("orders", num_partitions=3)])`): see [`kafka_client`].
+//!   Consumer forms need the consumer's member id, kept by a [`session::ConsoleSession`].
+//!
 //! The lexer ([`lexer`]) and the recursive-descent parser ([`parser`]) are hand-written; every
 //! failure is a [`ConsoleError`] with a byte position, line and column, and nothing panics on any
 //! input (input size and nesting depth are bounded).
 
+mod kafka_admin;
+mod kafka_args;
+pub mod kafka_client;
+mod kafka_consumer;
 pub mod lexer;
+pub mod literal;
 pub mod parser;
+pub mod session;
 
+#[cfg(test)]
+mod kafka_admin_tests;
+#[cfg(test)]
+mod kafka_tests;
+#[cfg(test)]
+mod session_tests;
 #[cfg(test)]
 mod tests;
 
 use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 
+use crate::engine::console::kafka_client::KafkaCommand;
 use crate::engine::console::parser::{Node, Py};
 
 /// Longest accepted input, bytes (1 MiB).
@@ -59,6 +77,7 @@ pub const CLIENT_SERVICES: &[&str] = &[
     "cloudwatch",
     "kinesisanalyticsv2",
     "playground",
+    "kafka",
 ];
 
 /// A parsed console call, ready for the dispatcher.
@@ -163,8 +182,34 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Parses one boto3-style call (`kinesis.put_record(StreamName="orders", …)`).
+/// A parsed console line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Line {
+    /// A boto3-style call.
+    Call(ParsedCall),
+    /// A Kafka client form (`producer.send(…)`, `consumer.poll()`, `admin.list_topics()`).
+    Kafka(KafkaCommand),
+}
+
+/// Parses one boto3-style call (`kinesis.put_record(StreamName="orders", …)`), or a Kafka client
+/// form that is one call by itself (`admin.list_topics()`, `producer.send(…)`). Consumer forms
+/// need a [`session::ConsoleSession`].
 pub fn parse_call(src: &str) -> Result<ParsedCall, ConsoleError> {
+    match parse_line(src)? {
+        Line::Call(call) => Ok(call),
+        Line::Kafka(KafkaCommand::Calls(mut calls)) if calls.len() == 1 => {
+            Ok(calls.pop().expect("one call"))
+        }
+        Line::Kafka(_) => Err(ConsoleError::at(
+            src,
+            0,
+            "this Kafka form is not one call by itself: run it in the console, whose session knows the consumers",
+        )),
+    }
+}
+
+/// Parses one console line: a boto3-style call, or a Kafka client form (see [`kafka_client`]).
+pub fn parse_line(src: &str) -> Result<Line, ConsoleError> {
     if src.len() > MAX_INPUT_BYTES {
         return Err(ConsoleError::at(
             src,
@@ -177,6 +222,9 @@ pub fn parse_call(src: &str) -> Result<ParsedCall, ConsoleError> {
     }
     let tokens = lexer::tokenize(src)?;
     let call = parser::parse(src, &tokens)?;
+    if kafka_client::client_role(&call.client).is_some() {
+        return kafka_client::translate(src, &call).map(Line::Kafka);
+    }
     let service = service_for_client(&call.client);
     let action = action_name(&call.method).ok_or_else(|| {
         ConsoleError::at(
@@ -191,11 +239,11 @@ pub fn parse_call(src: &str) -> Result<ParsedCall, ConsoleError> {
         let value = to_json(src, service, &arg.value, &mut path)?;
         request.insert(arg.name.clone(), value);
     }
-    Ok(ParsedCall {
+    Ok(Line::Call(ParsedCall {
         service: service.to_string(),
         action,
         request: Value::Object(request),
-    })
+    }))
 }
 
 /// The service a client variable stands for: one of [`CLIENT_SERVICES`] by name, or as a
@@ -352,6 +400,13 @@ fn to_json<'a>(
                 out.push(v?);
             }
             Value::Array(out)
+        }
+        Py::Call { name, .. } => {
+            return Err(ConsoleError::at(
+                src,
+                node.pos,
+                format!("'{name}' is not a value: the console understands literals only"),
+            ))
         }
         Py::Dict(entries) => {
             let mut out = Map::new();

@@ -748,7 +748,7 @@ fn format_response_is_pretty_with_two_spaces() {
 // No panics: a deterministic mutation loop over valid inputs.
 
 /// xorshift64*: a tiny deterministic generator for the mutation loop.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -757,7 +757,7 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }
@@ -819,7 +819,7 @@ const PIECES: &[&str] = &[
     "\u{201c}",
 ];
 
-fn mutate(rng: &mut Rng, src: &str) -> String {
+pub(super) fn mutate(rng: &mut Rng, src: &str) -> String {
     let mut chars: Vec<char> = src.chars().collect();
     for _ in 0..1 + rng.below(4) {
         let at = rng.below(chars.len() + 1);
