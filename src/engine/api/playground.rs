@@ -85,6 +85,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         a if crate::engine::analytics::actions_playground::ACTIONS.contains(&a) => {
             crate::engine::analytics::actions_playground::dispatch(world, a, req)
         }
+        k if crate::engine::kafka::lenses::ACTIONS.contains(&k) => {
+            crate::engine::kafka::lenses::dispatch(world, k, req)
+        }
         l if crate::engine::api::playground_lambda::ACTIONS.contains(&l) => {
             crate::engine::api::playground_lambda::dispatch(world, l, req)
         }

@@ -28,3 +28,15 @@ pub fn dispatch(world: &mut World, action: &str, request: &Value) -> Result<Valu
         ),
     ))
 }
+
+/// The read-only actions of service `kafka` (and `playground.DescribeLenses`) on a shared world:
+/// the same JSON the dispatcher returns, for views that poll without logging an action.
+pub fn read(world: &World, action: &str, req: Request<'_>) -> Result<Value, ApiError> {
+    match action {
+        "DescribeLenses" => crate::engine::kafka::lenses::describe(world, req),
+        other => Err(ApiError::new(
+            ErrorKind::UnknownOperationException,
+            format!("'{other}' is not a read-only kafka action"),
+        )),
+    }
+}

@@ -16,6 +16,7 @@
 
 pub mod actions;
 pub mod cluster;
+pub mod lenses;
 pub mod murmur2;
 pub mod partition;
 pub mod record;
@@ -44,12 +45,14 @@ pub struct Kafka {
     pub cluster: Cluster,
     /// Topics by name.
     pub topics: BTreeMap<String, Topic>,
+    /// Kinesis producers mirrored to topics (§6.7).
+    pub lenses: lenses::Lenses,
 }
 
 impl Kafka {
     /// Whether nothing was ever created (digests of worlds without Kafka stay unchanged).
     pub fn is_empty(&self) -> bool {
-        self.topics.is_empty()
+        self.topics.is_empty() && self.lenses.mirrors.is_empty()
     }
 
     /// Creates topic `name` with `partitions` partitions of `replication_factor` replicas
@@ -127,6 +130,28 @@ impl Kafka {
     }
 }
 
+/// Writes a mirrored Kinesis record to `topic`/`partition` as a producer with `acks=all` would
+/// (§6.7): key = the partition key, value = the data. Returns the offset or the error text.
+pub fn lens_produce(
+    world: &mut World,
+    topic: &str,
+    partition: u32,
+    key: &str,
+    data: &[u8],
+    now: VirtualMs,
+) -> Result<u64, String> {
+    world
+        .kafka
+        .append(
+            topic,
+            partition,
+            Some(Payload::from(key.as_bytes())),
+            Some(Payload::from(data)),
+            now,
+        )
+        .ok_or_else(|| format!("UnknownTopicOrPartitionException: {topic}-{partition}"))
+}
+
 /// Runs a scheduled Kafka event.
 pub fn on_event(world: &mut World, event: KafkaEvent) {
     match event {
@@ -168,5 +193,6 @@ pub fn digest_text(world: &World) -> String {
             }
         }
     }
+    out.push_str(&lenses::digest_text(&k.lenses));
     out
 }
