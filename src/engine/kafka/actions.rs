@@ -12,14 +12,17 @@ use crate::engine::world::World;
 
 /// Every action of service `kafka`, for listings and the console.
 pub fn actions() -> Vec<&'static str> {
-    let v: Vec<&'static str> = Vec::new();
+    let mut v: Vec<&'static str> = Vec::new();
+    v.extend_from_slice(crate::engine::kafka::actions_connect::ACTIONS);
     v
 }
 
 /// Runs `action` with `request`.
 pub fn dispatch(world: &mut World, action: &str, request: &Value) -> Result<Value, ApiError> {
     let req = Request::new(request)?;
-    let _ = (world, req);
+    if crate::engine::kafka::actions_connect::ACTIONS.contains(&action) {
+        return crate::engine::kafka::actions_connect::dispatch(world, action, req);
+    }
     Err(ApiError::new(
         ErrorKind::UnknownOperationException,
         format!(
@@ -34,6 +37,10 @@ pub fn dispatch(world: &mut World, action: &str, request: &Value) -> Result<Valu
 pub fn read(world: &World, action: &str, req: Request<'_>) -> Result<Value, ApiError> {
     match action {
         "DescribeLenses" => crate::engine::kafka::lenses::describe(world, req),
+        "DescribeConnector" => {
+            req.deny_unknown(&["Name"])?;
+            crate::engine::kafka::actions_connect::describe(world, req.str("Name")?)
+        }
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,
             format!("'{other}' is not a read-only kafka action"),

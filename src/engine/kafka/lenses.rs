@@ -103,7 +103,15 @@ pub fn on_generated(
             "UnknownTopicOrPartitionException: topic '{topic}' does not exist"
         ))
     } else {
-        crate::engine::kafka::lens_produce(world, &topic, partition, key, data, now)
+        crate::engine::kafka::produce_keyed(
+            world,
+            &format!("mirror-{producer}"),
+            &topic,
+            key.as_bytes(),
+            data,
+        )
+        .map(|(_, o)| o)
+        .map_err(|e| e.to_string())
     };
     let Some(m) = world.kafka.lenses.mirrors.get_mut(producer) else {
         return;

@@ -15,7 +15,11 @@
 //! - [`actions`]: service `kafka` (routing); `actions_*`: its action families.
 
 pub mod actions;
+pub mod actions_connect;
 pub mod cluster;
+pub mod connect;
+pub mod connect_sink;
+pub mod connect_source;
 pub mod lenses;
 pub mod murmur2;
 pub mod partition;
@@ -24,6 +28,7 @@ pub mod topic;
 
 use std::collections::BTreeMap;
 
+use crate::engine::api::error::{ApiError, ErrorKind};
 use crate::engine::kafka::cluster::{BrokerId, Cluster};
 use crate::engine::kafka::partition::Partition;
 use crate::engine::kafka::record::{KafkaRecord, Payload};
@@ -36,6 +41,8 @@ use crate::engine::world::World;
 pub enum KafkaEvent {
     /// Followers fetch from their leaders; the high watermark moves (§6.1).
     Replicate,
+    /// A Kafka Connect connector's tasks poll (§6.6; `connect`).
+    Connect(connect::ConnectEvent),
 }
 
 /// The cluster and everything on it.
@@ -45,6 +52,8 @@ pub struct Kafka {
     pub cluster: Cluster,
     /// Topics by name.
     pub topics: BTreeMap<String, Topic>,
+    /// Kafka Connect connectors (§6.6).
+    pub connect: connect::Connect,
     /// Kinesis producers mirrored to topics (§6.7).
     pub lenses: lenses::Lenses,
 }
@@ -52,7 +61,9 @@ pub struct Kafka {
 impl Kafka {
     /// Whether nothing was ever created (digests of worlds without Kafka stay unchanged).
     pub fn is_empty(&self) -> bool {
-        self.topics.is_empty() && self.lenses.mirrors.is_empty()
+        self.topics.is_empty()
+            && self.lenses.mirrors.is_empty()
+            && self.connect.connectors.is_empty()
     }
 
     /// Creates topic `name` with `partitions` partitions of `replication_factor` replicas
@@ -130,26 +141,46 @@ impl Kafka {
     }
 }
 
-/// Writes a mirrored Kinesis record to `topic`/`partition` as a producer with `acks=all` would
-/// (§6.7): key = the partition key, value = the data. Returns the offset or the error text.
-pub fn lens_produce(
+/// Produces one keyed record as a client application would (`acks=all`, the Java client's
+/// default partitioner, §6.2–§6.3): used by the two-lenses mirror and Kafka Connect source tasks.
+/// Returns (partition, offset).
+pub fn produce_keyed(
     world: &mut World,
+    client_id: &str,
     topic: &str,
-    partition: u32,
-    key: &str,
-    data: &[u8],
-    now: VirtualMs,
-) -> Result<u64, String> {
+    key: &[u8],
+    value: &[u8],
+) -> Result<(u32, u64), ApiError> {
+    let _ = client_id;
+    let now = world.now();
+    let partitions = world
+        .kafka
+        .topics
+        .get(topic)
+        .map_or(0, |t| t.partitions.len() as u32);
+    if partitions == 0 {
+        return Err(ApiError::new(
+            ErrorKind::UnknownTopicOrPartitionException,
+            format!("topic '{topic}' does not exist"),
+        ));
+    }
+    let partition = murmur2::partition_for_key(key, partitions);
     world
         .kafka
         .append(
             topic,
             partition,
-            Some(Payload::from(key.as_bytes())),
-            Some(Payload::from(data)),
+            Some(Payload::from(key)),
+            Some(Payload::from(value)),
             now,
         )
-        .ok_or_else(|| format!("UnknownTopicOrPartitionException: {topic}-{partition}"))
+        .map(|o| (partition, o))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorKind::UnknownTopicOrPartitionException,
+                format!("{topic}-{partition}"),
+            )
+        })
 }
 
 /// Runs a scheduled Kafka event.
@@ -158,6 +189,7 @@ pub fn on_event(world: &mut World, event: KafkaEvent) {
         KafkaEvent::Replicate => {
             let _ = world;
         }
+        KafkaEvent::Connect(e) => actions_connect::on_event(world, e),
     }
 }
 
@@ -194,5 +226,6 @@ pub fn digest_text(world: &World) -> String {
         }
     }
     out.push_str(&lenses::digest_text(&k.lenses));
+    out.push_str(&k.connect.digest_text());
     out
 }
