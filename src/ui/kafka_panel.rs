@@ -106,6 +106,7 @@ pub fn kafka_panel(props: &Props) -> Html {
                     None => html! { <p class="hint">{ "No topic yet. Create one on the left (partitions, replication factor 3 over the three AZs, retention or compaction), send records with a key and watch murmur2 pick their partition, then start a consumer group and add members to see the group rebalance." }</p> },
                 } }
                 <GroupsView pg={props.pg.clone()} on_change={props.on_change.clone()} groups={groups.clone()} now={now} />
+                <crate::ui::kafka_connect::ConnectView pg={props.pg.clone()} on_change={props.on_change.clone()} topic={current.clone()} version={props.version} />
                 <LensesView pg={props.pg.clone()} on_change={props.on_change.clone()} topic={current.clone()} version={props.version} />
             </div>
         </section>

@@ -35,6 +35,7 @@ mod inputs;
 mod inspector;
 mod iterators_panel;
 mod kafka_cluster;
+mod kafka_connect;
 mod kafka_forms;
 mod kafka_groups;
 mod kafka_lenses;
