@@ -26,6 +26,9 @@ pub const DEFAULT_FLUSH_SIZE: u64 = 100;
 /// Records a sink task asks for per poll (`max.poll.records`, §6.4).
 pub const MAX_POLL_RECORDS: u64 = 500;
 
+/// A buffered record: offset and value (`None` for a tombstone).
+pub type Buffered = (u64, Option<String>);
+
 /// Where a sink writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SinkTarget {
@@ -62,7 +65,7 @@ pub struct SinkSpec {
     pub target: SinkTarget,
     /// Buffered records per (topic, partition): the owning task and (offset, value) in offset
     /// order.
-    pub buffers: BTreeMap<(String, u32), (u32, Vec<(u64, Option<String>)>)>,
+    pub buffers: BTreeMap<(String, u32), (u32, Vec<Buffered>)>,
     /// Table sink: key → row.
     pub table: BTreeMap<String, TableRow>,
     /// Objects written (including rewrites of the same name).
@@ -220,8 +223,7 @@ pub fn poll(world: &mut World, c: &mut Connector) {
                 .filter(|(tp, (owner, _))| *owner == t.id && owned.contains(tp))
             {
                 while buf.len() as u64 >= flush_size {
-                    let chunk: Vec<(u64, Option<String>)> =
-                        buf.drain(..flush_size as usize).collect();
+                    let chunk: Vec<Buffered> = buf.drain(..flush_size as usize).collect();
                     let start = chunk[0].0;
                     let last = chunk[chunk.len() - 1].0;
                     let key = format!(
