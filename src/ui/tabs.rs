@@ -32,11 +32,13 @@ pub enum Tab {
     Firehose,
     /// Managed Service for Apache Flink: SQL applications, event time, watermarks, windows.
     Analytics,
+    /// Apache Kafka (Amazon MSK): brokers, partitions, consumer groups, two lenses.
+    Kafka,
 }
 
 impl Tab {
     /// Every tab.
-    pub const ALL: [Tab; 10] = [
+    pub const ALL: [Tab; 11] = [
         Tab::Records,
         Tab::Iterators,
         Tab::FanOut,
@@ -47,6 +49,7 @@ impl Tab {
         Tab::Kcl,
         Tab::Firehose,
         Tab::Analytics,
+        Tab::Kafka,
     ];
 
     fn label(self) -> &'static str {
@@ -61,6 +64,7 @@ impl Tab {
             Tab::Kcl => "KCL",
             Tab::Firehose => "Firehose",
             Tab::Analytics => "Analytics (Flink)",
+            Tab::Kafka => "Kafka (MSK)",
         }
     }
 
@@ -76,6 +80,7 @@ impl Tab {
             Tab::Kcl => "kcl",
             Tab::Firehose => "firehose",
             Tab::Analytics => "analytics",
+            Tab::Kafka => "kafka",
         }
     }
 }
@@ -119,6 +124,9 @@ pub fn bottom_tabs(props: &Props) -> Html {
         }
         Tab::Analytics => {
             html! { <crate::ui::analytics_panel::AnalyticsPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
+        }
+        Tab::Kafka => {
+            html! { <crate::ui::kafka_panel::KafkaPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
         }
     };
     html! {

@@ -97,6 +97,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         k if crate::engine::kafka::actions_consumer_app::ACTIONS.contains(&k) => {
             crate::engine::kafka::actions_consumer_app::dispatch(world, k, req)
         }
+        k if crate::engine::kafka::lenses::ACTIONS.contains(&k) => {
+            crate::engine::kafka::lenses::dispatch(world, k, req)
+        }
         l if crate::engine::api::playground_lambda::ACTIONS.contains(&l) => {
             crate::engine::api::playground_lambda::dispatch(world, l, req)
         }

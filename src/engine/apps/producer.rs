@@ -311,6 +311,17 @@ fn emit(world: &mut World, name: &str, p: &mut Producer, now: VirtualMs) {
     );
     p.emitted_in_run += 1;
     p.stats.generated += 1;
+    if !world.kafka.lenses.mirrors.is_empty() {
+        crate::engine::kafka::lenses::on_generated(
+            world,
+            name,
+            &p.config.stream,
+            &g.partition_key,
+            g.explicit_hash_key,
+            &g.data,
+            now,
+        );
+    }
     match p.config.mode {
         ProducerMode::Direct => direct(world, p, &g, now),
         ProducerMode::Sdk(_) => crate::engine::apps::sdk::on_record(world, name, p, g),

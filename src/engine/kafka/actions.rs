@@ -16,6 +16,7 @@ pub fn actions() -> Vec<&'static str> {
     v.extend_from_slice(crate::engine::kafka::actions_admin::ACTIONS);
     v.extend_from_slice(crate::engine::kafka::actions_produce::ACTIONS);
     v.extend_from_slice(crate::engine::kafka::actions_group::ACTIONS);
+    v.extend_from_slice(crate::engine::kafka::actions_connect::ACTIONS);
     v
 }
 
@@ -31,6 +32,9 @@ pub fn dispatch(world: &mut World, action: &str, request: &Value) -> Result<Valu
     if crate::engine::kafka::actions_group::ACTIONS.contains(&action) {
         return crate::engine::kafka::actions_group::dispatch(world, action, req);
     }
+    if crate::engine::kafka::actions_connect::ACTIONS.contains(&action) {
+        return crate::engine::kafka::actions_connect::dispatch(world, action, req);
+    }
     Err(ApiError::new(
         ErrorKind::UnknownOperationException,
         format!(
@@ -38,4 +42,45 @@ pub fn dispatch(world: &mut World, action: &str, request: &Value) -> Result<Valu
             actions().join(", ")
         ),
     ))
+}
+
+/// The read-only actions of service `kafka` (and `playground.DescribeLenses`) on a shared world:
+/// the same JSON the dispatcher returns, for views that poll without logging an action.
+pub fn read(world: &World, action: &str, req: Request<'_>) -> Result<Value, ApiError> {
+    match action {
+        "DescribeLenses" => crate::engine::kafka::lenses::describe(world, req),
+        "DescribeCluster" => {
+            req.deny_unknown(&[])?;
+            Ok(crate::engine::kafka::actions_describe::describe_cluster(
+                world,
+            ))
+        }
+        "DescribeGroups" => {
+            req.deny_unknown(&["GroupIds"])?;
+            let groups: Vec<Value> = match req.opt_list("GroupIds")? {
+                Some(_) => {
+                    let ids = crate::engine::kafka::actions_group::string_list(&req, "GroupIds")?;
+                    ids.iter()
+                        .filter_map(|id| world.kafka.groups.get(id))
+                        .map(|g| crate::engine::kafka::actions_group::describe(world, g))
+                        .collect()
+                }
+                None => world
+                    .kafka
+                    .groups
+                    .values()
+                    .map(|g| crate::engine::kafka::actions_group::describe(world, g))
+                    .collect(),
+            };
+            Ok(serde_json::json!({ "Groups": groups }))
+        }
+        "DescribeConnector" => {
+            req.deny_unknown(&["Name"])?;
+            crate::engine::kafka::actions_connect::describe(world, req.str("Name")?)
+        }
+        other => Err(ApiError::new(
+            ErrorKind::UnknownOperationException,
+            format!("'{other}' is not a read-only kafka action"),
+        )),
+    }
 }

@@ -65,7 +65,11 @@ pub fn dispatch(world: &mut World, action: &str, req: Request<'_>) -> Result<Val
         }
         "DescribeGroups" => {
             req.deny_unknown(&["GroupIds"])?;
-            let ids = string_list(&req, "GroupIds")?;
+            // No GroupIds: every group (as `kafka-consumer-groups --describe --all-groups`).
+            let ids = match req.opt_list("GroupIds")? {
+                Some(_) => string_list(&req, "GroupIds")?,
+                None => world.kafka.groups.keys().cloned().collect(),
+            };
             let mut out = Vec::new();
             for id in ids {
                 let g = world.kafka.groups.get(&id).ok_or_else(|| no_group(&id))?;

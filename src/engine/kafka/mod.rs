@@ -16,6 +16,7 @@
 
 pub mod actions;
 pub mod actions_admin;
+pub mod actions_connect;
 pub mod actions_consumer_app;
 pub mod actions_describe;
 pub mod actions_group;
@@ -23,10 +24,14 @@ pub mod actions_produce;
 pub mod assignor;
 pub mod cluster;
 pub mod compaction;
+pub mod connect;
+pub mod connect_sink;
+pub mod connect_source;
 pub mod consumer;
 pub mod consumer_app;
 pub mod coordinator;
 pub mod group;
+pub mod lenses;
 pub mod maintenance;
 pub mod murmur2;
 pub mod partition;
@@ -43,6 +48,7 @@ pub mod topic;
 
 use std::collections::BTreeMap;
 
+use crate::engine::api::error::ApiError;
 use crate::engine::kafka::cluster::{BrokerId, Cluster};
 use crate::engine::kafka::partition::Partition;
 use crate::engine::kafka::record::{KafkaRecord, Payload};
@@ -59,6 +65,8 @@ pub enum KafkaEvent {
     Core(state::CoreEvent),
     /// Consumer groups: rebalance timeouts, liveness checks, simulated consumers' polls (§6.4).
     Group(crate::engine::kafka::coordinator::GroupEvent),
+    /// A Kafka Connect connector's tasks poll (§6.6; `connect`).
+    Connect(connect::ConnectEvent),
 }
 
 /// The cluster and everything on it.
@@ -74,12 +82,20 @@ pub struct Kafka {
     pub groups: crate::engine::kafka::group::Groups,
     /// Simulated consumer applications by name (service `playground`).
     pub consumer_apps: crate::engine::kafka::consumer_app::ConsumerApps,
+    /// Kafka Connect connectors (§6.6).
+    pub connect: connect::Connect,
+    /// Kinesis producers mirrored to topics (§6.7).
+    pub lenses: lenses::Lenses,
 }
 
 impl Kafka {
     /// Whether nothing was ever created (digests of worlds without Kafka stay unchanged).
     pub fn is_empty(&self) -> bool {
-        self.topics.is_empty() && self.groups.is_empty() && self.consumer_apps.is_empty()
+        self.topics.is_empty()
+            && self.groups.is_empty()
+            && self.consumer_apps.is_empty()
+            && self.lenses.mirrors.is_empty()
+            && self.connect.connectors.is_empty()
     }
 
     /// Creates topic `name` with `partitions` partitions of `replication_factor` replicas
@@ -157,6 +173,42 @@ impl Kafka {
     }
 }
 
+/// Produces one keyed record as a client application would (`acks=all`, the Java client's
+/// default partitioner, §6.2–§6.3): used by the two-lenses mirror and Kafka Connect source tasks.
+/// Returns (partition, offset).
+pub fn produce_keyed(
+    world: &mut World,
+    client_id: &str,
+    topic: &str,
+    key: &[u8],
+    value: &[u8],
+) -> Result<(u32, u64), ApiError> {
+    let record = produce::OutgoingRecord {
+        key: Some(Payload::from(key)),
+        value: Some(Payload::from(value)),
+        timestamp_ms: world.now(),
+        headers: Vec::new(),
+    };
+    let partition = produce::choose_partition(
+        world,
+        client_id,
+        topic,
+        None,
+        Some(key),
+        record.size_bytes(),
+        16_384,
+    )?;
+    let appended = produce::append_batch(
+        world,
+        topic,
+        partition,
+        std::slice::from_ref(&record),
+        produce::Acks::All,
+        None,
+    )?;
+    Ok((partition, appended.base_offset))
+}
+
 /// Runs a scheduled Kafka event.
 pub fn on_event(world: &mut World, event: KafkaEvent) {
     match event {
@@ -164,6 +216,7 @@ pub fn on_event(world: &mut World, event: KafkaEvent) {
         KafkaEvent::Core(state::CoreEvent::Maintenance) => maintenance::on_maintenance(world),
         KafkaEvent::Core(e) => producer_app::on_event(world, e),
         KafkaEvent::Group(event) => crate::engine::kafka::coordinator::on_event(world, event),
+        KafkaEvent::Connect(e) => actions_connect::on_event(world, e),
     }
 }
 
@@ -204,5 +257,7 @@ pub fn digest_text(world: &World) -> String {
         }
     }
     out.push_str(&crate::engine::kafka::coordinator::digest_text(world));
+    out.push_str(&lenses::digest_text(&k.lenses));
+    out.push_str(&k.connect.digest_text());
     out
 }
