@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::ui::inputs::{input_value, select_value};
+use crate::ui::inputs::{input_value, select_value, use_input_value};
 use crate::ui::kafka_panel::read;
 use crate::ui::playground::{run_reported, Handle};
 
@@ -29,6 +29,7 @@ pub fn connect_view(props: &Props) -> Html {
     let class = use_node_ref();
     let name = use_node_ref();
     let other = use_node_ref();
+    use_input_value(&name, "conn-1".to_string());
     let (names, stream, buckets) = {
         let p = props.pg.0.borrow();
         let w = p.session.world();
@@ -110,7 +111,7 @@ pub fn connect_view(props: &Props) -> Html {
                         <option value="playground.TableSinkConnector">{ "this topic → table (latest per key)" }</option>
                     </select>
                 </label>
-                <label>{ "name" }<input ref={name} value="conn-1" data-testid="kf-connect-name" /></label>
+                <label>{ "name" }<input ref={name} data-testid="kf-connect-name" /></label>
                 <label title="Kinesis source: stream name (default: the selected stream). S3 sink: bucket name (created if missing).">{ "stream / bucket" }
                     <input ref={other} placeholder={format!("{stream} / kafka-sink")} list="kf-buckets" /></label>
                 <datalist id="kf-buckets">{ for buckets.iter().map(|b| html! { <option value={b.clone()} /> }) }</datalist>

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::ui::inputs::{input_value, is_checked, select_value};
+use crate::ui::inputs::{input_value, is_checked, select_value, use_input_value};
 use crate::ui::playground::{call_reported, run_reported, Handle};
 
 fn err_line(e: &UseStateHandle<Option<String>>) -> Html {
@@ -39,6 +39,10 @@ pub fn topic_form(props: &TopicProps) -> Html {
         use_node_ref(),
     );
     let error = use_state(|| None::<String>);
+    use_input_value(&name, "orders".to_string());
+    use_input_value(&parts, "3".to_string());
+    use_input_value(&rf, "3".to_string());
+    use_input_value(&min_isr, "2".to_string());
     let onsubmit = {
         let (h, cb, error, created) = (
             props.pg.clone(),
@@ -79,11 +83,11 @@ pub fn topic_form(props: &TopicProps) -> Html {
     html! {
         <form class="form fh-form" {onsubmit} data-testid="kf-topic-form" aria-label="Create topic">
             <h3>{ "Create topic" }</h3>
-            <label>{ "Name" }<input ref={name} value="orders" data-testid="kf-topic-name" /></label>
+            <label>{ "Name" }<input ref={name} data-testid="kf-topic-name" /></label>
             <div class="form row">
-                <label class="narrow">{ "Partitions" }<input ref={parts} type="number" min="1" value="3" data-testid="kf-topic-partitions" /></label>
-                <label class="narrow">{ "Replicas" }<input ref={rf} type="number" min="1" value="3" /></label>
-                <label class="narrow" title="min.insync.replicas: with acks=all a write needs this many in-sync replicas">{ "min ISR" }<input ref={min_isr} type="number" min="1" value="2" /></label>
+                <label class="narrow">{ "Partitions" }<input ref={parts} type="number" min="1" data-testid="kf-topic-partitions" /></label>
+                <label class="narrow">{ "Replicas" }<input ref={rf} type="number" min="1" /></label>
+                <label class="narrow" title="min.insync.replicas: with acks=all a write needs this many in-sync replicas">{ "min ISR" }<input ref={min_isr} type="number" min="1" /></label>
             </div>
             <label>{ "cleanup.policy" }
                 <select ref={policy} data-testid="kf-topic-policy">
@@ -122,6 +126,8 @@ pub fn send_form(props: &TopicBound) -> Html {
     );
     let error = use_state(|| None::<String>);
     let last = use_state(|| None::<String>);
+    use_input_value(&key, "user-1".to_string());
+    use_input_value(&value, r#"{"amount": 42}"#.to_string());
     let onsubmit = {
         let (h, cb, error, last, topic) = (
             props.pg.clone(),
@@ -168,10 +174,10 @@ pub fn send_form(props: &TopicBound) -> Html {
         <form class="form fh-form" {onsubmit} data-testid="kf-send-form" aria-label="Send a record">
             <h3>{ format!("producer.send(\"{}\", …)", props.topic) }</h3>
             <div class="form row">
-                <label>{ "key" }<input ref={key} value="user-1" data-testid="kf-send-key" /></label>
+                <label>{ "key" }<input ref={key} data-testid="kf-send-key" /></label>
                 <label class="narrow">{ "partition" }<input ref={partition} placeholder="auto" /></label>
             </div>
-            <label>{ "value" }<input ref={value} value="{\"amount\": 42}" data-testid="kf-send-value" /></label>
+            <label>{ "value" }<input ref={value} data-testid="kf-send-value" /></label>
             <div class="form row">
                 <label>{ "acks" }
                     <select ref={acks} data-testid="kf-send-acks">
@@ -201,6 +207,19 @@ pub fn producer_form(props: &TopicBound) -> Html {
     );
     let error = use_state(|| None::<String>);
     let count = use_mut_ref(|| 0u32);
+    {
+        // Checked by default (enable.idempotence is true since Kafka 3.0, §6.3), set once so a
+        // re-render never undoes the user's choice.
+        let idem = idem.clone();
+        use_effect_with((), move |_| {
+            if let Some(i) = idem.cast::<web_sys::HtmlInputElement>() {
+                i.set_checked(true);
+            }
+        });
+    }
+    use_input_value(&rate, "20".to_string());
+    use_input_value(&keys, "12".to_string());
+    use_input_value(&loss, "0".to_string());
     let onsubmit = {
         let (h, cb, error, topic, count) = (
             props.pg.clone(),
@@ -236,8 +255,8 @@ pub fn producer_form(props: &TopicBound) -> Html {
         <form class="form fh-form" {onsubmit} data-testid="kf-producer-form" aria-label="Start a producer">
             <h3>{ "Producer client" }</h3>
             <div class="form row">
-                <label>{ "records/s" }<input ref={rate} type="number" min="1" value="20" data-testid="kf-producer-rate" /></label>
-                <label>{ "distinct keys" }<input ref={keys} type="number" min="0" value="12" /></label>
+                <label>{ "records/s" }<input ref={rate} type="number" min="1" data-testid="kf-producer-rate" /></label>
+                <label>{ "distinct keys" }<input ref={keys} type="number" min="0" /></label>
             </div>
             <div class="form row">
                 <label>{ "acks" }
@@ -247,9 +266,9 @@ pub fn producer_form(props: &TopicBound) -> Html {
                         <option value="0">{ "0" }</option>
                     </select>
                 </label>
-                <label title="Share of produce responses lost on the way back: the client retries the batch">{ "lost responses" }<input ref={loss} value="0" /></label>
+                <label title="Share of produce responses lost on the way back: the client retries the batch">{ "lost responses" }<input ref={loss} /></label>
             </div>
-            <label class="check"><input ref={idem} type="checkbox" checked=true />{ "enable.idempotence (retries never duplicate)" }</label>
+            <label class="check"><input ref={idem} type="checkbox" />{ "enable.idempotence (retries never duplicate)" }</label>
             <button class="btn primary" type="submit" data-testid="kf-producer-start">{ "Start producer" }</button>
             { err_line(&error) }
         </form>
@@ -266,6 +285,8 @@ pub fn consumer_form(props: &TopicBound) -> Html {
         use_node_ref(),
     );
     let error = use_state(|| None::<String>);
+    use_input_value(&group, "billing".to_string());
+    use_input_value(&members, "2".to_string());
     let onsubmit = {
         let (h, cb, error, topic) = (
             props.pg.clone(),
@@ -298,8 +319,8 @@ pub fn consumer_form(props: &TopicBound) -> Html {
         <form class="form fh-form" {onsubmit} data-testid="kf-consumer-form" aria-label="Start a consumer group">
             <h3>{ "Consumer group" }</h3>
             <div class="form row">
-                <label>{ "group.id" }<input ref={group} value="billing" data-testid="kf-group-name" /></label>
-                <label class="narrow">{ "members" }<input ref={members} type="number" min="1" value="2" data-testid="kf-group-members" /></label>
+                <label>{ "group.id" }<input ref={group} data-testid="kf-group-name" /></label>
+                <label class="narrow">{ "members" }<input ref={members} type="number" min="1" data-testid="kf-group-members" /></label>
             </div>
             <label>{ "partition.assignment.strategy" }
                 <select ref={assignor} data-testid="kf-group-assignor">
