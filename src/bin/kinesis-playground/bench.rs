@@ -104,6 +104,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (mut an_op_rate, mut an_job_rate) = (Vec::new(), Vec::new());
     let (mut an_op, mut an_job) = ((0u64, 0usize), (0u64, 0u64, 0u64));
     let (mut fh_rate, mut fh_tx_rate, mut fh) = (Vec::new(), Vec::new(), (0, 0, 0, 0));
+    let (mut kf_rate, mut kf_engine_rate, mut kf) = (Vec::new(), Vec::new(), (0, 0, 0));
     for _ in 0..runs {
         md5.push(rate(n, || {
             let mut acc = 0u128;
@@ -226,7 +227,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         fh_tx_rate.push(delivered_tx as f64 / wall);
         fh.3 = delivered_tx;
 
-        // 7. Windowed aggregation: the operator alone, and a job catching up on a stream.
+        // 7. Kafka: produce → consumer group through the dispatcher, and the engine produce path.
+        let kn = (n / 2).max(1_000);
+        let (wall, produced, consumed) = crate::bench_kafka::produce_consume(&keys[..kn])?;
+        kf_rate.push(consumed as f64 / wall);
+        let (wall_e, appended) = crate::bench_kafka::engine_produce(&keys[..kn])?;
+        kf_engine_rate.push(appended as f64 / wall_e);
+        kf = (produced, consumed, appended);
+
+        // 8. Windowed aggregation: the operator alone, and a job catching up on a stream.
         let (wall, fired, peak) = crate::bench_analytics::operator(n);
         an_op_rate.push(n as f64 / wall);
         an_op = (fired, peak);
@@ -236,6 +245,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let (an_op_rate, an_job_rate) = (median(an_op_rate), median(an_job_rate));
     let (fh_rate, fh_tx_rate) = (median(fh_rate), median(fh_tx_rate));
+    let (kf_rate, kf_engine_rate) = (median(kf_rate), median(kf_engine_rate));
     let (md5, append, dispatch_rate, batched, read_back) = (
         median(md5),
         median(append),
@@ -277,6 +287,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "firehose_stored_bytes": fh.2,
             "firehose_with_transform_delivered_records_per_s": fh_tx_rate.round(),
             "firehose_with_transform_delivered": fh.3,
+            "kafka_note": "16 partitions, RF 3, acks=all, idempotent; 100-byte values; produce in batches of 500 then one member polls 500 and commits, all through the JSON dispatcher",
+            "kafka_produce_consume_records_per_s": kf_rate.round(),
+            "kafka_produce_consume_vs_md5": ratio(kf_rate),
+            "kafka_records_produced": kf.0,
+            "kafka_records_consumed": kf.1,
+            "kafka_engine_produce_records_per_s": kf_engine_rate.round(),
+            "kafka_engine_produce_vs_md5": ratio(kf_engine_rate),
+            "kafka_engine_produce_appended": kf.2,
             "analytics_window_operator_records_per_s": an_op_rate.round(),
             "analytics_window_operator_vs_md5": ratio(an_op_rate),
             "analytics_window_operator_panes_fired": an_op.0,

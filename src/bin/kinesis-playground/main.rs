@@ -4,6 +4,7 @@
 //!   `{"ok": …}` / `{"error": …}` line out per non-empty line in.
 //! - `replay FILE`: rebuilds a saved session and prints its time, summary and state digest.
 //! - `bench [--records N] [--runs N] [--pipeline-seconds S]`: engine throughput figures as JSON.
+#![recursion_limit = "256"]
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -17,6 +18,7 @@ use kinesis_playground::engine::world::WorldConfig;
 mod bench;
 mod bench_analytics;
 mod bench_firehose;
+mod bench_kafka;
 
 const USAGE: &str = "usage:
   kinesis-playground api [--seed N] [--epoch-unix-ms N] [--save FILE]
