@@ -86,6 +86,37 @@ fn analytics_job_over_the_cli_matches_golden_output() {
     );
 }
 
+/// Kafka over the CLI (semantics.md §6): a topic, keyed records in murmur2's partitions (the
+/// Java client's test-vector keys), a group member polling them, two broker failures —
+/// acks=all still succeeds with two in-sync replicas and fails with NotEnoughReplicas with one —
+/// and an unknown topic.
+#[test]
+fn kafka_over_the_cli_matches_golden_output() {
+    let out = check_golden("kafka");
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let parts: Vec<u64> = lines[1]["ok"]["Results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Partition"].as_u64().unwrap())
+        .collect();
+    // toPositive(murmur2(k)) % 3 for "21", "foobar", "abc", "a-little-bit-long-string" (§6.2).
+    assert_eq!(parts, vec![0, 0, 0, 2]);
+    assert_eq!(lines[3]["ok"]["Records"].as_array().map(Vec::len), Some(4));
+    assert_eq!(lines[6]["ok"]["Results"][0]["Offset"], 3);
+    assert_eq!(
+        lines[8]["ok"]["Results"][0]["Error"],
+        "NotEnoughReplicasException"
+    );
+    assert_eq!(
+        lines[10]["error"]["type"],
+        "UnknownTopicOrPartitionException"
+    );
+}
+
 /// Runs `tests/golden/NAME.in.jsonl` through `api --seed 7` and compares with NAME.out.jsonl.
 fn check_golden(name: &str) -> String {
     let input = read(&golden(&format!("{name}.in.jsonl")));

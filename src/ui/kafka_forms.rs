@@ -239,11 +239,12 @@ pub fn producer_form(props: &TopicBound) -> Html {
             e.prevent_default();
             *count.borrow_mut() += 1;
             let f = |s: String| s.trim().parse::<f64>().map(Value::from).unwrap_or(json!(s));
+            let i = |s: String| s.trim().parse::<i64>().map(Value::from).unwrap_or(json!(s));
             let req = json!({
                 "ProducerName": format!("{topic}-producer-{}", count.borrow()),
                 "Topic": topic,
-                "RecordsPerSecond": f(input_value(&rate)),
-                "KeyCount": f(input_value(&keys)),
+                "RecordsPerSecond": i(input_value(&rate)),
+                "KeyCount": i(input_value(&keys)),
                 "Acks": select_value(&acks),
                 "EnableIdempotence": is_checked(&idem),
                 "ResponseLossRate": f(input_value(&loss)),
@@ -256,7 +257,7 @@ pub fn producer_form(props: &TopicBound) -> Html {
             <h3>{ "Producer client" }</h3>
             <div class="form row">
                 <label>{ "records/s" }<input ref={rate} type="number" min="1" data-testid="kf-producer-rate" /></label>
-                <label>{ "distinct keys" }<input ref={keys} type="number" min="0" /></label>
+                <label>{ "distinct keys" }<input ref={keys} type="number" min="0" data-testid="kf-producer-keys" /></label>
             </div>
             <div class="form row">
                 <label>{ "acks" }

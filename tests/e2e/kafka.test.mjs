@@ -56,6 +56,7 @@ async function setup(page) {
   await page.waitForSelector(`${tid('kf-topic-chip')}[data-name="orders"]`);
   assert.equal(await page.locator(tid('kf-partition')).count(), 6);
   await page.fill(tid('kf-producer-rate'), '30');
+  await page.fill(tid('kf-producer-keys'), '40'); // 12 keys leave partition 4 of 6 empty (murmur2)
   await page.click(tid('kf-producer-start'));
   await page.fill(tid('kf-group-name'), 'billing');
   await page.fill(tid('kf-group-members'), '2');
