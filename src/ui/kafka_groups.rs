@@ -178,11 +178,11 @@ pub fn group_card(props: &CardProps) -> Html {
                     <thead><tr><th>{ "partition" }</th><th>{ "committed" }</th><th>{ "high watermark" }</th><th>{ "lag" }</th><th>{ "lag (time)" }</th></tr></thead>
                     <tbody>
                         { for g["Offsets"].as_array().into_iter().flatten().map(|o| html! {
-                            <tr data-testid="kf-lag-row" data-partition={o["Partition"].to_string()} data-lag={o["Lag"].to_string()} data-committed={o["CommittedOffset"].to_string()}>
+                            <tr data-testid="kf-lag-row" data-partition={o["Partition"].to_string()} data-lag={o["LagRecords"].to_string()} data-committed={o["Offset"].to_string()}>
                                 <td>{ format!("{}-{}", o["Topic"].as_str().unwrap_or(""), o["Partition"]) }</td>
-                                <td>{ o["CommittedOffset"].to_string() }</td>
+                                <td>{ o["Offset"].to_string() }</td>
                                 <td>{ o["HighWatermark"].to_string() }</td>
-                                <td>{ o["Lag"].to_string() }</td>
+                                <td>{ o["LagRecords"].to_string() }</td>
                                 <td>{ format!("{:.1} s", o["LagMs"].as_f64().unwrap_or(0.0) / 1000.0) }</td>
                             </tr>
                         }) }

@@ -102,7 +102,7 @@ impl LogModel {
                     let gid = g["GroupId"].as_str().unwrap_or("").to_string();
                     for o in g["Offsets"].as_array().into_iter().flatten() {
                         if o["Topic"] == topic && o["Partition"].as_u64() == Some(i as u64) {
-                            if let Some(c) = o["CommittedOffset"].as_u64() {
+                            if let Some(c) = o["Offset"].as_u64() {
                                 committed.push((gid.clone(), c));
                             }
                         }
