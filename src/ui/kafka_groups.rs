@@ -77,6 +77,23 @@ pub fn group_card(props: &CardProps) -> Html {
     let to = use_node_ref();
     let value = use_node_ref();
     let g = &props.group;
+    // The simulated app of this group, if any: what its members processed, and again (replays).
+    let app = crate::ui::kafka_panel::read(
+        &props.pg,
+        "DescribeKafkaConsumerApps",
+        serde_json::json!({}),
+    )
+    .and_then(|v| {
+        v["ConsumerApps"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["GroupId"] == g["GroupId"]).cloned())
+    });
+    let (processed, duplicates) = app.as_ref().map_or((0, 0), |a| {
+        (
+            a["Processed"].as_u64().unwrap_or(0),
+            a["Duplicates"].as_u64().unwrap_or(0),
+        )
+    });
     let call = |action: &'static str, req: Value| {
         let (h, cb, error) = (props.pg.clone(), props.on_change.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
@@ -150,13 +167,15 @@ pub fn group_card(props: &CardProps) -> Html {
         html! {
             <div class={classes!("kf-group", rebalancing.then_some("rebalancing"))} data-testid="kf-group"
                 data-group={gid.clone()} data-state={state.clone()} data-generation={generation.to_string()}
-                data-members={members.len().to_string()}>
+                data-members={members.len().to_string()} data-processed={processed.to_string()}
+                data-reprocessed={duplicates.to_string()}>
                 <div class="kf-group-head">
                     <span class="kf-swatch" style={format!("background:hsl({} 70% 50%)", hue(&gid))}></span>
                     <strong>{ gid.clone() }</strong>
                     <span class={classes!("chip", "kf-state", state.to_lowercase())}>{ state.clone() }</span>
                     <span class="chip" data-testid="kf-generation">{ format!("generation {generation}") }</span>
                     <span class="chip">{ g["Protocol"].as_str().or(g["Assignor"].as_str()).unwrap_or("").to_string() }</span>
+                    { if app.is_some() { html! { <span class="chip" data-testid="kf-processed" title="records the app's members processed; 'again' counts records processed more than once (replays, rebalances after a crash)">{ format!("processed {processed} · again {duplicates}") }</span> } } else { html! {} } }
                     <button class="btn small" onclick={call("AddKafkaConsumer", json!({"AppName": gid}))} data-testid="kf-add-member">{ "+ member" }</button>
                 </div>
                 <div class="kf-members">

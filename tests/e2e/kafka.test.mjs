@@ -37,6 +37,7 @@ async function group(page, name) {
     members: Number(g.dataset.members),
     owned: [...g.querySelectorAll('[data-testid="kf-owned"]')].map((o) =>
       o.textContent.split(/\s+/).filter((s) => /^P\d+$/.test(s)).map((s) => Number(s.slice(1)))),
+    reprocessed: Number(g.dataset.reprocessed),
     committed: [...g.querySelectorAll('[data-testid="kf-lag-row"]')].map((r) => Number(r.dataset.committed)),
     lag: [...g.querySelectorAll('[data-testid="kf-lag-row"]')].map((r) => Number(r.dataset.lag)),
   }));
@@ -86,19 +87,23 @@ test('a group of two, then a third member: the group rebalances and each partiti
     assertPartitionsOwnedOnce(g.owned, 6);
     await screenshot(page, 'kafka-rebalanced');
 
-    // Replay: wait until every partition has committed records, then reset to earliest.
+    // Replay: wait until every partition has committed records, then reset to earliest. The
+    // members seek to the beginning and process the whole log again: the app's "again" count
+    // (records processed more than once) jumps by at least what had been committed.
     await poll(async () => {
       g = await group(page, 'billing');
       return g.committed.length === 6 && g.committed.every((c) => c >= 5);
     }, { what: 'committed offsets past 5 on every partition', timeout: 40_000, interval: 200 });
     const committedBefore = g.committed;
+    const againBefore = g.reprocessed;
+    const replayable = committedBefore.reduce((a, b) => a + b, 0);
     await page.selectOption(`${tid('kf-group')}[data-group="billing"] ${tid('kf-replay-to')}`, 'earliest');
     await page.click(`${tid('kf-group')}[data-group="billing"] ${tid('kf-replay')}`);
     await poll(async () => {
       g = await group(page, 'billing');
-      return g.committed.some((c, i) => c < committedBefore[i]);
-    }, { what: 'committed offsets go back after the replay', timeout: 20_000, interval: 50 });
-    // …and the group reads the log again, catching up past where it was.
+      return g.reprocessed - againBefore >= replayable;
+    }, { what: `the group reads the log again (${replayable} records re-processed)`, timeout: 40_000, interval: 100 });
+    // …and its committed offsets end up past where they were.
     await poll(async () => {
       g = await group(page, 'billing');
       return g.committed.every((c, i) => c >= committedBefore[i]);

@@ -49,6 +49,16 @@ pub fn dispatch(world: &mut World, action: &str, request: &Value) -> Result<Valu
 pub fn read(world: &World, action: &str, req: Request<'_>) -> Result<Value, ApiError> {
     match action {
         "DescribeLenses" => crate::engine::kafka::lenses::describe(world, req),
+        "DescribeKafkaConsumerApps" => {
+            req.deny_unknown(&[])?;
+            let apps: Vec<Value> = world
+                .kafka
+                .consumer_apps
+                .values()
+                .map(|a| crate::engine::kafka::actions_consumer_app::describe(world, a))
+                .collect();
+            Ok(serde_json::json!({ "ConsumerApps": apps }))
+        }
         "DescribeCluster" => {
             req.deny_unknown(&[])?;
             Ok(crate::engine::kafka::actions_describe::describe_cluster(

@@ -210,7 +210,8 @@ fn create(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
     Ok(json!({ "AppName": name, "GroupId": group, "MemberIds": ids }))
 }
 
-fn describe(world: &World, a: &ConsumerApp) -> Value {
+/// One app as `DescribeKafkaConsumerApps` shows it (also the UI's read-only view).
+pub fn describe(world: &World, a: &ConsumerApp) -> Value {
     let group = world.kafka.groups.get(&a.group_id);
     let members: Vec<Value> = a
         .members
