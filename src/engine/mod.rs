@@ -35,6 +35,7 @@ pub mod apps;
 pub mod cloudwatch;
 pub mod console;
 pub mod digest;
+pub mod export;
 pub mod faults;
 pub mod firehose;
 pub mod glue;

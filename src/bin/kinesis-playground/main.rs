@@ -3,6 +3,8 @@
 //! - `api [--seed N] [--epoch-unix-ms N] [--save FILE]`: JSON Lines calls on stdin, one
 //!   `{"ok": …}` / `{"error": …}` line out per non-empty line in.
 //! - `replay FILE`: rebuilds a saved session and prints its time, summary and state digest.
+//! - `export --format boto3|awscli FILE [--out FILE]`: the session as a boto3 script or AWS CLI
+//!   commands; lines left out are named on stderr.
 //! - `bench [--records N] [--runs N] [--pipeline-seconds S]`: engine throughput figures as JSON.
 #![recursion_limit = "256"]
 
@@ -26,6 +28,9 @@ const USAGE: &str = "usage:
       prints one {\"ok\": …} or {\"error\": {\"type\", \"message\"}} line per call
   kinesis-playground replay FILE
       replays a saved session (header + calls) and prints its digest
+  kinesis-playground export --format boto3|awscli FILE [--out FILE]
+      writes a saved session as a runnable boto3 script or AWS CLI commands
+      (stdout unless --out); names each line it left out, and why, on stderr
   kinesis-playground bench [--records N] [--runs N] [--pipeline-seconds S]
       prints engine throughput figures as JSON";
 
@@ -35,6 +40,7 @@ fn main() -> ExitCode {
         Some("api") => run_api(&args[1..]),
         Some("replay") => run_replay(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("export") => run_export(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -134,5 +140,42 @@ fn run_replay(args: &[String]) -> Result<(), String> {
             "digest": world_digest(w),
         })
     );
+    Ok(())
+}
+
+fn run_export(args: &[String]) -> Result<(), String> {
+    use kinesis_playground::engine::export::{export_session, ExportFormat};
+    let format = flag_str(args, "--format")?.unwrap_or("boto3");
+    let format = ExportFormat::parse(format).map_err(|e| e.message)?;
+    let out = flag_str(args, "--out")?;
+    let mut positional = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if args[i] == "--format" || args[i] == "--out" {
+            i += 2;
+            continue;
+        }
+        positional.push(args[i].as_str());
+        i += 1;
+    }
+    let [path] = positional[..] else {
+        return Err("export needs exactly one session FILE".into());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?;
+    let export = export_session(&text, format).map_err(|e| e.to_string())?;
+    match out {
+        Some(o) => std::fs::write(o, &export.code).map_err(|e| format!("writing {o}: {e}"))?,
+        None => print!("{}", export.code),
+    }
+    eprintln!(
+        "exported {} AWS calls, {} simulated steps as comments, {} checks; {} lines left out",
+        export.calls,
+        export.comments,
+        export.checks,
+        export.skipped.len()
+    );
+    for s in &export.skipped {
+        eprintln!("  line {}: {}", s.line, s.reason);
+    }
     Ok(())
 }
