@@ -231,6 +231,25 @@ ensure_e2e_deps() {
   npm ci --prefix "$E2E_DIR" --no-audit --no-fund
 }
 
+ensure_export_deps() {
+  # The export proof (scripts/test step 8): boto3, the AWS CLI v1 and moto's server in a venv under
+  # tools/, pinned by tests/export/requirements.txt; kinesalite pinned by tests/export's lockfile.
+  local venv="$TOOLS_DIR/export-venv" req="$REPO_ROOT/tests/export/requirements.txt"
+  if [[ -x "$venv/bin/python" ]] && diff -q <("$venv/bin/pip" freeze 2>/dev/null | sort) <(sort "$req") >/dev/null; then
+    have "boto3 / awscli / moto in tools/export-venv"
+  else
+    installing "boto3, awscli, moto[server] into tools/export-venv (tests/export/requirements.txt)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+  fi
+  if [[ "$(npm_installed_version "$REPO_ROOT/tests/export" kinesalite)" == 3.3.3 ]]; then
+    have "kinesalite 3.3.3 in tests/export/"
+  else
+    installing "kinesalite (tests/export/package-lock.json)"
+    npm ci --prefix "$REPO_ROOT/tests/export" --no-audit --no-fund
+  fi
+}
+
 # ---------------------------------------------------------------------------------------------
 # Debian packages
 
