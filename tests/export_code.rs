@@ -2,14 +2,22 @@
 //! parses. (Running it against real clients and emulators is scripts/test step 8,
 //! tests/export/proof.sh.)
 
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use kinesis_playground::engine::export::{export_session, ExportFormat};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test;
 
 fn session(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/export/sessions/{name}.jsonl",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("session file")
+    match name {
+        "basics" => include_str!("export/sessions/basics.jsonl"),
+        "reshard" => include_str!("export/sessions/reshard.jsonl"),
+        "mixed" => include_str!("export/sessions/mixed.jsonl"),
+        "firehose" => include_str!("export/sessions/firehose.jsonl"),
+        other => panic!("no session {other}"),
+    }
+    .to_string()
 }
 
 fn export(name: &str, format: ExportFormat) -> kinesis_playground::engine::export::Export {
@@ -30,7 +38,8 @@ fn playground_iterators(name: &str) -> Vec<String> {
     out
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 fn iterators_and_sequence_numbers_become_variables_of_the_script() {
     for format in [ExportFormat::Boto3, ExportFormat::AwsCli] {
         let e = export("basics", format);
@@ -68,7 +77,8 @@ fn iterators_and_sequence_numbers_become_variables_of_the_script() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 fn malformed_unknown_and_out_of_order_lines_are_named_never_written() {
     for format in [ExportFormat::Boto3, ExportFormat::AwsCli] {
         let e = export("mixed", format);
@@ -97,7 +107,8 @@ fn malformed_unknown_and_out_of_order_lines_are_named_never_written() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 fn firehose_records_are_checked_at_the_bucket_and_blobs_are_written_as_bytes() {
     let e = export("firehose", ExportFormat::Boto3);
     assert!(e
@@ -118,7 +129,8 @@ fn firehose_records_are_checked_at_the_bucket_and_blobs_are_written_as_bytes() {
         .contains("aws_s3api list-objects-v2 --bucket clickstream-archive"));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 fn the_same_session_exports_to_the_same_code() {
     for name in ["basics", "reshard", "mixed", "firehose"] {
         for format in [ExportFormat::Boto3, ExportFormat::AwsCli] {
@@ -128,6 +140,7 @@ fn the_same_session_exports_to_the_same_code() {
 }
 
 #[test]
+#[cfg(not(target_arch = "wasm32"))]
 fn the_code_parses_as_python_and_bash() {
     let dir = std::env::temp_dir().join(format!("kp-export-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -160,7 +173,8 @@ fn the_code_parses_as_python_and_bash() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 fn a_session_without_a_header_and_an_oversized_one() {
     let e = export_session(
         "{\"service\":\"kinesis\",\"action\":\"ListStreams\",\"request\":{}}\n",
@@ -172,4 +186,66 @@ fn a_session_without_a_header_and_an_oversized_one() {
     assert!(bad.is_err());
     let huge = "x".repeat(33 * 1024 * 1024);
     assert!(export_session(&huge, ExportFormat::AwsCli).is_err());
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+fn stream_arns_are_looked_up_and_consumer_arns_read_from_the_answer() {
+    use kinesis_playground::engine::action_log::Session;
+    use kinesis_playground::engine::world::WorldConfig;
+    use serde_json::json;
+    let mut s = Session::new(WorldConfig::seeded(3));
+    let arn = "arn:aws:kinesis:us-east-1:123456789012:stream/orders";
+    s.call(
+        "kinesis",
+        "CreateStream",
+        json!({"StreamName": "orders", "ShardCount": 1}),
+    )
+    .expect("create");
+    s.advance_to(3_000);
+    let consumer = s
+        .call(
+            "kinesis",
+            "RegisterStreamConsumer",
+            json!({"StreamARN": arn, "ConsumerName": "billing"}),
+        )
+        .expect("register");
+    let consumer_arn = consumer["Consumer"]["ConsumerARN"]
+        .as_str()
+        .expect("arn")
+        .to_string();
+    s.advance_to(15_000);
+    s.call(
+        "kinesis",
+        "SubscribeToShard",
+        json!({"ConsumerARN": consumer_arn, "ShardId": "shardId-000000000000",
+               "StartingPosition": {"Type": "LATEST"}}),
+    )
+    .expect("subscribe");
+    let text = s.to_jsonl();
+    let py = export_session(&text, ExportFormat::Boto3).expect("export");
+    assert!(py
+        .code
+        .contains("r2 = kinesis.describe_stream_summary(StreamName=\"orders\")"));
+    assert!(py
+        .code
+        .contains("stream_arn_orders = r2[\"StreamDescriptionSummary\"][\"StreamARN\"]"));
+    assert!(py.code.contains("StreamARN=stream_arn_orders"));
+    assert!(py
+        .code
+        .contains("consumer_arn_3 = r3[\"Consumer\"][\"ConsumerARN\"]"));
+    assert!(py
+        .code
+        .contains("wait_consumer_active(StreamARN=stream_arn_orders, ConsumerName=\"billing\")"));
+    assert!(py.code.contains("kinesis.subscribe_to_shard("));
+    assert!(py.code.contains("ConsumerARN=consumer_arn_3"));
+    assert_eq!(
+        py.calls, 3,
+        "the ARN lookup is not counted as a session call"
+    );
+    let cli = export_session(&text, ExportFormat::AwsCli).expect("export");
+    assert!(cli.code.contains("--stream-arn \"$STREAM_ARN_ORDERS\""));
+    assert!(!cli.code.contains("aws_kinesis subscribe-to-shard"));
+    assert_eq!(cli.skipped.len(), 1);
+    assert!(cli.skipped[0].reason.contains("SubscribeToShard"));
 }

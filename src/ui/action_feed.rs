@@ -12,6 +12,8 @@ pub struct Props {
     pub pg: Handle,
     /// Re-render counter.
     pub version: u64,
+    /// Opens "Show as code".
+    pub on_show_code: Callback<()>,
 }
 
 /// The action feed.
@@ -21,9 +23,15 @@ pub fn action_feed(props: &Props) -> Html {
     let items: Vec<_> = pg.feed.iter().rev().take(8).cloned().collect();
     let n_log = pg.session.log().len();
     drop(pg);
+    let show_code = {
+        let cb = props.on_show_code.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
     html! {
         <section class="panel feed" aria-labelledby="feed-title">
             <h2 id="feed-title">{ "API calls" }<span class="muted">{ format!(" · {n_log} in the action log") }</span></h2>
+            <button class="btn small" onclick={show_code} data-testid="show-code"
+                title="The session so far as a boto3 script or AWS CLI commands">{ "Show as code" }</button>
             if items.is_empty() {
                 <p class="hint">{ "Every button here is a dispatcher call, logged for replay." }</p>
             } else {

@@ -16,6 +16,7 @@ use crate::ui::inspector::Inspector;
 use crate::ui::playground::{Handle, Playground};
 use crate::ui::producer_panel::ProducerPanel;
 use crate::ui::put_form::PutForm;
+use crate::ui::show_as_code::ShowAsCode;
 use crate::ui::stream_canvas::{draw, StreamCanvas};
 use crate::ui::stream_toolbar::StreamToolbar;
 use crate::ui::tabs::BottomTabs;
@@ -34,6 +35,15 @@ pub fn app() -> Html {
     let version = use_mut_ref(|| 0u64);
     let force = use_force_update();
     let ready = use_state(|| false);
+    let show_code = use_state(|| false);
+    let open_code = {
+        let show_code = show_code.clone();
+        Callback::from(move |()| show_code.set(true))
+    };
+    let close_code = {
+        let show_code = show_code.clone();
+        Callback::from(move |()| show_code.set(false))
+    };
 
     let refresh = {
         let (version, force) = (version.clone(), force.clone());
@@ -162,12 +172,15 @@ pub fn app() -> Html {
                     </section>
                     <BottomTabs pg={handle.clone()} version={v} on_change={refresh.clone()} />
                     <ApiConsole pg={handle.clone()} version={v} on_change={refresh.clone()} />
+                    if *show_code {
+                        <ShowAsCode pg={handle.clone()} on_close={close_code} />
+                    }
                 </div>
                 <aside class="side-col">
                     <PutForm pg={handle.clone()} version={v} on_change={refresh.clone()} />
                     <ProducerPanel pg={handle.clone()} version={v} on_change={refresh.clone()} />
                     <Inspector pg={handle.clone()} version={v} on_change={refresh.clone()} />
-                    <ActionFeed pg={handle.clone()} version={v} />
+                    <ActionFeed pg={handle.clone()} version={v} on_show_code={open_code} />
                 </aside>
             </main>
             if *ready {

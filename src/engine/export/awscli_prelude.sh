@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A Kinesis Playground session as AWS CLI v2 commands ({{ABOUT}}).
+# A Kinesis Playground session as AWS CLI commands ({{ABOUT}}).
 #
 # Run it against AWS with your usual credentials, or against local emulators, e.g.
 #     KINESIS_ENDPOINT_URL=http://127.0.0.1:4567 bash session.sh

@@ -83,7 +83,7 @@ pub enum Item {
     /// Pace to this virtual time (ms since the session began).
     At(u64),
     /// An AWS call.
-    Call(CallPlan),
+    Call(Box<CallPlan>),
     /// What a simulated (non-AWS) call stood for.
     Comment(Vec<String>),
     /// A remark of the exporter's own.
@@ -207,7 +207,7 @@ pub fn build(replayed: &Replayed) -> Plan {
             let name = arn.rsplit('/').next().unwrap_or_default().to_string();
             let var = format!("stream_arn_{}", ident(&name));
             n += 1;
-            items.push(Item::Call(CallPlan {
+            items.push(Item::Call(Box::new(CallPlan {
                 n,
                 line: 0,
                 service: "kinesis".into(),
@@ -226,7 +226,7 @@ pub fn build(replayed: &Replayed) -> Plan {
                 }],
                 checks: Vec::new(),
                 waiter: None,
-            }));
+            })));
             bound.insert(arn, var);
         }
         n += 1;
@@ -277,7 +277,7 @@ pub fn build(replayed: &Replayed) -> Plan {
                 &mut accepted,
             );
         }
-        items.push(Item::Call(CallPlan {
+        items.push(Item::Call(Box::new(CallPlan {
             n,
             line: rc.line,
             service: service.to_string(),
@@ -290,7 +290,7 @@ pub fn build(replayed: &Replayed) -> Plan {
             binds,
             checks,
             waiter,
-        }));
+        })));
     }
     if replayed.header.now > last_at {
         items.push(Item::At(replayed.header.now));
@@ -381,11 +381,10 @@ fn stream_arns_in(v: &Value) -> Vec<String> {
             Value::String(s)
                 if s.starts_with("arn:aws:kinesis:")
                     && s.contains(":stream/")
-                    && !s.contains("/consumer/") =>
+                    && !s.contains("/consumer/")
+                    && !out.contains(s) =>
             {
-                if !out.contains(s) {
-                    out.push(s.clone());
-                }
+                out.push(s.clone());
             }
             Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
             Value::Object(o) => o.values().for_each(|x| walk(x, out)),
