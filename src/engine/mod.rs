@@ -41,6 +41,7 @@ pub mod firehose;
 pub mod glue;
 pub mod kafka;
 pub mod kinesis;
+pub mod lesson;
 pub mod rng;
 pub mod s3;
 pub mod scenario;

@@ -9,7 +9,7 @@ use std::collections::BinaryHeap;
 use crate::engine::time::VirtualMs;
 
 /// A pending event and its position in the total order `(due, seq)`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Entry<E> {
     due: VirtualMs,
     seq: u64,
@@ -35,7 +35,7 @@ impl<E> Ord for Entry<E> {
 }
 
 /// A queue of future events of type `E`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scheduler<E> {
     heap: BinaryHeap<Entry<E>>,
     next_seq: u64,

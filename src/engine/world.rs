@@ -83,8 +83,8 @@ pub enum Event {
     Kafka(crate::engine::kafka::KafkaEvent),
 }
 
-/// The simulated world.
-#[derive(Debug)]
+/// The simulated world. `Clone` lets a lesson goal question a copy without changing the run.
+#[derive(Clone, Debug)]
 pub struct World {
     config: WorldConfig,
     now: VirtualMs,

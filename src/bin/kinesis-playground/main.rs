@@ -5,6 +5,7 @@
 //! - `replay FILE`: rebuilds a saved session and prints its time, summary and state digest.
 //! - `export --format boto3|awscli FILE [--out FILE]`: the session as a boto3 script or AWS CLI
 //!   commands; lines left out are named on stderr.
+//! - `lesson list|check|solution`, `verify CODE [LOG]`: autograding lessons, completion codes.
 //! - `bench [--records N] [--runs N] [--pipeline-seconds S]`: engine throughput figures as JSON.
 #![recursion_limit = "256"]
 
@@ -21,6 +22,7 @@ mod bench;
 mod bench_analytics;
 mod bench_firehose;
 mod bench_kafka;
+mod lesson_cmd;
 
 const USAGE: &str = "usage:
   kinesis-playground api [--seed N] [--epoch-unix-ms N] [--save FILE]
@@ -31,6 +33,11 @@ const USAGE: &str = "usage:
   kinesis-playground export --format boto3|awscli FILE [--out FILE]
       writes a saved session as a runnable boto3 script or AWS CLI commands
       (stdout unless --out); names each line it left out, and why, on stderr
+  kinesis-playground lesson list | lesson check LESSON ACTIONS.jsonl | lesson solution LESSON
+      lists the built-in lessons; autogrades an action log on the lesson's seed and its hidden
+      seeds and prints a completion code when it passes; prints a reference solution
+  kinesis-playground verify CODE [ACTIONS.jsonl]
+      checks a completion code (and, given the student's log, re-grades it)
   kinesis-playground bench [--records N] [--runs N] [--pipeline-seconds S]
       prints engine throughput figures as JSON";
 
@@ -41,6 +48,8 @@ fn main() -> ExitCode {
         Some("replay") => run_replay(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("export") => run_export(&args[1..]),
+        Some("lesson") => lesson_cmd::run_lesson(&args[1..]),
+        Some("verify") => lesson_cmd::run_verify(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

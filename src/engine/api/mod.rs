@@ -9,6 +9,7 @@ pub mod playground_consumers;
 pub mod playground_efo;
 pub mod playground_kcl;
 pub mod playground_lambda;
+pub mod playground_lessons;
 pub mod playground_producers;
 pub mod producer_settings;
 pub mod request;

@@ -68,6 +68,8 @@ pub const ACTIONS: &[&str] = &[
     "CrashKafkaConsumer",
     "PauseKafkaConsumer",
     "DescribeKafkaConsumerApps",
+    "RecordPrediction",
+    "DescribeStreamRecords",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -130,6 +132,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "ListFaults" => {
             req.deny_unknown(&[])?;
             Ok(list_faults(world))
+        }
+        l if crate::engine::api::playground_lessons::ACTIONS.contains(&l) => {
+            crate::engine::api::playground_lessons::dispatch(world, l, req)
         }
         c if crate::engine::api::playground_consumers::ACTIONS.contains(&c) => {
             crate::engine::api::playground_consumers::dispatch(world, c, req)

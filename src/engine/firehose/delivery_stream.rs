@@ -132,7 +132,7 @@ pub struct Ledger {
 }
 
 /// One delivery stream.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct DeliveryStream {
     /// Name.
     pub name: String,

@@ -30,7 +30,7 @@ pub struct Failure {
 }
 
 /// Failures collected during one pump, written as one JSON-lines object per error type.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorSink {
     by_type: BTreeMap<&'static str, Vec<Failure>>,
 }

@@ -65,7 +65,7 @@ pub enum FirehoseEvent {
 }
 
 /// Every delivery stream and transform function of the account.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Firehose {
     /// Delivery streams by name.
     pub streams: BTreeMap<String, DeliveryStream>,
