@@ -13,6 +13,8 @@ use crate::ui::api_console::ApiConsole;
 use crate::ui::az_strip::AzStrip;
 use crate::ui::format::human_bytes;
 use crate::ui::inspector::Inspector;
+use crate::ui::lesson_menu::LessonMenu;
+use crate::ui::lesson_panel::LessonPanel;
 use crate::ui::playground::{Handle, Playground};
 use crate::ui::producer_panel::ProducerPanel;
 use crate::ui::put_form::PutForm;
@@ -29,7 +31,12 @@ const PANEL_REFRESH_MS: f64 = 150.0;
 /// The application.
 #[function_component(App)]
 pub fn app() -> Html {
-    let pg = use_mut_ref(|| Playground::sandbox(theme::is_dark()));
+    let pg = use_mut_ref(|| {
+        crate::ui::lesson_state::playground_for(
+            &crate::ui::lesson_state::current_fragment(),
+            theme::is_dark(),
+        )
+    });
     let handle = Handle(pg.clone());
     let canvas = use_node_ref();
     let version = use_mut_ref(|| 0u64);
@@ -93,11 +100,50 @@ pub fn app() -> Html {
         });
     }
 
+    {
+        // Following links inside the page (#/lesson/…, #/, a pasted #v1.… link).
+        let (pg, refresh) = (pg.clone(), refresh.clone());
+        use_effect_with((), move |_| {
+            let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                let fragment = crate::ui::lesson_state::current_fragment();
+                if crate::ui::lesson_state::is_own_fragment(&fragment) {
+                    return;
+                }
+                let dark = pg.borrow().dark;
+                *pg.borrow_mut() = crate::ui::lesson_state::playground_for(&fragment, dark);
+                refresh.emit(());
+            });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
+
     let on_reset = {
         let (pg, refresh) = (pg.clone(), refresh.clone());
         Callback::from(move |_: ()| {
-            let dark = pg.borrow().dark;
-            *pg.borrow_mut() = Playground::sandbox(dark);
+            let (dark, lesson) = {
+                let p = pg.borrow();
+                (p.dark, p.lesson.as_ref().map(|l| l.lesson.clone()))
+            };
+            // In a lesson, Reset starts the lesson over; otherwise the sandbox.
+            *pg.borrow_mut() = match lesson {
+                Some(l) => Playground::for_lesson(l, dark),
+                None => Playground::sandbox(dark),
+            };
             refresh.emit(());
         })
     };
@@ -114,6 +160,8 @@ pub fn app() -> Html {
     let v = *version.borrow();
     let p = pg.borrow();
     let dark = p.dark;
+    let notice = p.notice.clone();
+    let current_lesson = p.lesson.as_ref().map(|l| l.lesson.id.clone());
     let summary = p.session.world().kinesis.stream(&p.stream).map(|s| {
         let closed = s
             .shards()
@@ -145,6 +193,7 @@ pub fn app() -> Html {
                         <p class="tagline">{ "See how a stream really behaves: shards, MD5 hash keys, sequence numbers — on deterministic virtual time." }</p>
                     </div>
                 </div>
+                <LessonMenu version={v} current={current_lesson} />
                 <button class="btn ghost" data-testid="theme-toggle" onclick={toggle_theme}
                     aria-label="Switch colour theme">
                     { if dark { "☀ Light" } else { "☾ Dark" } }
@@ -152,6 +201,10 @@ pub fn app() -> Html {
             </header>
             <main class="layout">
                 <div class="main-col">
+                    if let Some(n) = notice {
+                        <p class="notice" role="alert" data-testid="page-notice">{ n }</p>
+                    }
+                    <LessonPanel pg={handle.clone()} version={v} on_change={refresh.clone()} />
                     <TimeControls pg={handle.clone()} version={v} on_change={refresh.clone()} on_reset={on_reset} />
                     <section class="panel stream" aria-labelledby="stream-title">
                         { match summary {

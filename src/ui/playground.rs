@@ -149,19 +149,106 @@ pub struct Playground {
     pub dragging: Option<(u32, f64)>,
     /// Next iterator number.
     pub next_iterator_id: u32,
+    /// The lesson being worked on, if any.
+    pub lesson: Option<crate::ui::lesson_state::ActiveLesson>,
+    /// A message about the page itself (an unreadable link), shown once.
+    pub notice: Option<String>,
 }
 
 impl Playground {
     /// The default sandbox.
     pub fn sandbox(dark: bool) -> Playground {
+        Playground::with_session(sandbox_session(DEFAULT_SEED), "orders".into(), dark)
+    }
+
+    /// A lesson at its start.
+    pub fn for_lesson(lesson: crate::engine::lesson::Lesson, dark: bool) -> Playground {
+        let session = crate::ui::lesson_state::lesson_session(&lesson);
+        let stream =
+            crate::ui::lesson_state::first_stream(&lesson).unwrap_or_else(|| "orders".into());
+        let mut p = Playground::with_session(session, stream, dark);
+        p.lesson = Some(crate::ui::lesson_state::ActiveLesson {
+            start_len: lesson.start.len(),
+            lesson,
+            hints_shown: 0,
+            solution_shown: false,
+            report: None,
+            code: None,
+        });
+        p
+    }
+
+    /// A shared scenario: the lesson (if any) with the learner's calls, or a sandbox run from its
+    /// seed; then virtual time moves to where the link was made.
+    pub fn from_link(
+        link: &crate::engine::lesson::permalink::Permalink,
+        dark: bool,
+    ) -> Result<Playground, String> {
+        const MAX_LINK_NOW: u64 = 400 * 24 * 3_600_000;
+        let mut p = match &link.lesson {
+            Some(id) => {
+                let lesson = crate::engine::lesson::catalog::find(id).ok_or_else(|| {
+                    format!("the link names a lesson '{id}' this version does not have")
+                })?;
+                Playground::for_lesson(lesson, dark)
+            }
+            None => Playground::with_session(
+                crate::engine::action_log::Session::new(crate::engine::world::WorldConfig::seeded(
+                    link.seed,
+                )),
+                "orders".into(),
+                dark,
+            ),
+        };
+        for call in &link.actions {
+            // Calls the playground refused when the link was made are refused again: history.
+            let _ = p.session.apply(call.clone());
+        }
+        let now = link.now.min(MAX_LINK_NOW);
+        if now > p.session.world().now() {
+            p.session.advance_to(now);
+        }
+        if p.lesson.is_none() {
+            if let Some(name) = p.session.world().kinesis.streams().keys().next() {
+                p.stream = name.clone();
+            }
+        }
+        Ok(p)
+    }
+
+    /// The calls the user made (after a lesson's start).
+    pub fn learner_log(&self) -> &[crate::engine::action_log::ActionCall] {
+        let start = self.lesson.as_ref().map_or(0, |l| l.start_len);
+        &self.session.log()[start.min(self.session.log().len())..]
+    }
+
+    /// The link that reproduces this run.
+    pub fn permalink(&self) -> crate::engine::lesson::permalink::Permalink {
+        crate::engine::lesson::permalink::Permalink {
+            lesson: self.lesson.as_ref().map(|l| l.lesson.id.clone()),
+            seed: self.session.world().config().seed,
+            actions: self.learner_log().to_vec(),
+            now: self.session.world().now(),
+            hide: Vec::new(),
+            embed: false,
+        }
+    }
+
+    fn with_session(
+        session: crate::engine::action_log::Session,
+        stream: String,
+        dark: bool,
+    ) -> Playground {
         Playground {
-            session: sandbox_session(DEFAULT_SEED),
+            session,
+            lesson: None,
+            notice: None,
             running: true,
             speed: 1.0,
             carry: 0.0,
             last_frame: None,
             selected: None,
-            stream: "orders".into(),
+            stream,
             hit_boxes: Vec::new(),
             last_put: None,
             feed: Vec::new(),
