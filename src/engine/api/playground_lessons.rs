@@ -67,9 +67,13 @@ pub fn dispatch(world: &mut World, action: &str, req: Request) -> Result<Value, 
             }
             records.sort_by_key(|(t, _)| *t);
             let count = records.len();
+            let oldest = records.first().map(|(t, _)| *t);
+            let newest = records.last().map(|(t, _)| *t);
             let skip = count.saturating_sub(MAX_LISTED);
             Ok(json!({
                 "Count": count,
+                "OldestArrivalMs": oldest,
+                "NewestArrivalMs": newest,
                 "Records": records.into_iter().skip(skip).map(|(_, v)| v).collect::<Vec<_>>(),
             }))
         }

@@ -14,8 +14,16 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../www/lessons/02-hot-shards.json"),
     ),
     (
+        "05-retention.json",
+        include_str!("../../../www/lessons/05-retention.json"),
+    ),
+    (
         "06-split-and-merge.json",
         include_str!("../../../www/lessons/06-split-and-merge.json"),
+    ),
+    (
+        "16-on-demand.json",
+        include_str!("../../../www/lessons/16-on-demand.json"),
     ),
 ];
 
