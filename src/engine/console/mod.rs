@@ -296,10 +296,10 @@ enum Seg<'a> {
 }
 
 /// Member paths in a shape pattern: names, and `[]` for "any list item".
-type Pattern = &'static [&'static str];
+pub type Pattern = &'static [&'static str];
 
-/// Blob members per service (base64-encoded for the wire).
-fn blob_patterns(service: &str) -> &'static [Pattern] {
+/// Blob members per service (base64-encoded for the wire); the exporter reads the same table.
+pub fn blob_patterns(service: &str) -> &'static [Pattern] {
     match service {
         "kinesis" => &[&["Data"], &["Records", "[]", "Data"]],
         "firehose" => &[&["Record", "Data"], &["Records", "[]", "Data"]],

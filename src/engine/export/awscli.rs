@@ -8,7 +8,7 @@ use crate::engine::export::checks::Check;
 use crate::engine::export::names::{blob_paths, kebab_case, path_matches};
 use crate::engine::export::plan::{CallPlan, Item, Plan, Seg, Waiter};
 use crate::engine::export::shell::{self, quote, var, FILEB_MARK};
-use crate::engine::export::{one_line, uses_timestamps};
+use crate::engine::export::{answer_text, fill_prelude, one_line};
 
 const PRELUDE: &str = include_str!("awscli_prelude.sh");
 
@@ -19,19 +19,7 @@ pub fn unsupported(service: &str, action: &str) -> bool {
 
 /// The whole script.
 pub fn render(plan: &Plan) -> String {
-    let scale = if uses_timestamps(plan) { "1" } else { "0" };
-    let mut out = PRELUDE.replace("{{TIME_SCALE}}", scale).replace(
-        "{{ABOUT}}",
-        &format!(
-            "seed {}, {} calls, {:.3} virtual seconds",
-            plan.seed,
-            plan.items
-                .iter()
-                .filter(|i| matches!(i, Item::Call(_)))
-                .count(),
-            plan.end_ms as f64 / 1000.0
-        ),
-    );
+    let mut out = fill_prelude(PRELUDE, plan);
     for item in &plan.items {
         match item {
             Item::At(ms) if plan.second_marks.contains(ms) => {
@@ -203,7 +191,7 @@ fn call(out: &mut String, c: &CallPlan) {
     let cmd = command(c);
     match &c.error {
         Some(code) => {
-            let _ = writeln!(out, "# playground: {}", one_line(&short(&c.answer)));
+            let _ = writeln!(out, "# playground: {}", answer_text(&c.answer));
             let _ = writeln!(
                 out,
                 "if {r}=$({cmd} 2>&1); then show \"${r}\"; expected_error '' {code}; else expected_error \"${r}\" {code}; fi"
@@ -213,7 +201,7 @@ fn call(out: &mut String, c: &CallPlan) {
             let _ = writeln!(out, "{r}=$({cmd})");
             let _ = writeln!(out, "show \"${r}\"");
             if !c.answer.is_null() {
-                let _ = writeln!(out, "# playground: {}", one_line(&short(&c.answer)));
+                let _ = writeln!(out, "# playground: {}", answer_text(&c.answer));
             }
             for b in &c.binds {
                 let _ = writeln!(
@@ -230,15 +218,6 @@ fn call(out: &mut String, c: &CallPlan) {
                 let _ = writeln!(out, "{}", waiter_line(w));
             }
         }
-    }
-}
-
-fn short(v: &Value) -> String {
-    let s = serde_json::to_string(v).unwrap_or_default();
-    if s.chars().count() > 300 {
-        s.chars().take(300).collect::<String>() + "…"
-    } else {
-        s
     }
 }
 

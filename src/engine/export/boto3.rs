@@ -8,23 +8,13 @@ use crate::engine::export::checks::{Check, ShardShape};
 use crate::engine::export::names::{blob_paths, snake_case};
 use crate::engine::export::plan::{CallPlan, Item, Plan, Seg, Waiter};
 use crate::engine::export::python::{self, str_lit, WIDTH};
-use crate::engine::export::{one_line, uses_timestamps};
+use crate::engine::export::{answer_text, fill_prelude, one_line};
 
 const PRELUDE: &str = include_str!("boto3_prelude.py");
 
 /// The whole script.
 pub fn render(plan: &Plan) -> String {
-    let mut out = String::new();
-    let scale = if uses_timestamps(plan) { "1" } else { "0" };
-    out.push_str(&PRELUDE.replace("{{TIME_SCALE}}", scale).replace(
-        "{{ABOUT}}",
-        &format!(
-            "seed {}, {} calls, {:.3} virtual seconds",
-            plan.seed,
-            plan.items.iter().filter(|i| matches!(i, Item::Call(_))).count(),
-            plan.end_ms as f64 / 1000.0
-        ),
-    ));
+    let mut out = fill_prelude(PRELUDE, plan);
     for (client, _) in &plan.clients {
         let _ = writeln!(out, "{client} = client({})", str_lit(client));
     }
@@ -96,7 +86,7 @@ fn call(out: &mut String, c: &CallPlan) {
     let r = format!("r{}", c.n);
     match &c.error {
         Some(code) => {
-            let _ = writeln!(out, "# playground: {}", one_line(&answer_text(&c.answer)));
+            let _ = writeln!(out, "# playground: {}", answer_text(&c.answer));
             let _ = writeln!(out, "try:");
             let _ = writeln!(out, "    {r} = {}", indent_more(&invocation));
             let _ = writeln!(out, "    show({r})");
@@ -108,7 +98,7 @@ fn call(out: &mut String, c: &CallPlan) {
             let _ = writeln!(out, "{r} = {invocation}");
             let _ = writeln!(out, "show({r})");
             if !c.answer.is_null() {
-                let _ = writeln!(out, "# playground: {}", one_line(&answer_text(&c.answer)));
+                let _ = writeln!(out, "# playground: {}", answer_text(&c.answer));
             }
             for b in &c.binds {
                 let _ = writeln!(out, "{} = {r}{}", b.var, py_path(&b.path));
@@ -156,16 +146,6 @@ fn invocation(c: &CallPlan) -> String {
 
 fn indent_more(s: &str) -> String {
     s.replace('\n', "\n    ")
-}
-
-/// The playground's answer for a comment, shortened.
-fn answer_text(v: &Value) -> String {
-    let s = serde_json::to_string(v).unwrap_or_default();
-    if s.chars().count() > 300 {
-        s.chars().take(300).collect::<String>() + "…"
-    } else {
-        s
-    }
 }
 
 fn py_path(path: &[Seg]) -> String {

@@ -32,10 +32,10 @@ pub fn describe_simulated(
             _ => "a simulated step with no AWS API",
         }
     };
-    let mut shown = serde_json::to_string(request).unwrap_or_default();
-    if shown.chars().count() > MAX_SHOWN {
-        shown = shown.chars().take(MAX_SHOWN).collect::<String>() + "…";
-    }
+    let shown = crate::engine::export::shorten(
+        &serde_json::to_string(request).unwrap_or_default(),
+        MAX_SHOWN,
+    );
     let mut lines = vec![
         format!("{service}.{action}: {meaning}."),
         format!("  request: {shown}"),

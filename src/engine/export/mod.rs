@@ -18,7 +18,7 @@ pub mod replay;
 pub mod shell;
 
 use crate::engine::api::error::{ApiError, ErrorKind};
-use crate::engine::export::plan::{Item, Plan, Skipped, TS_MARK};
+use crate::engine::export::plan::{Item, Plan, Skipped};
 
 /// The language of the export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,17 +129,47 @@ pub fn render(plan: &Plan, format: ExportFormat) -> Export {
 
 /// Whether any request holds a timestamp (then the script paces itself in real time by default).
 pub fn uses_timestamps(plan: &Plan) -> bool {
-    fn has(v: &serde_json::Value) -> bool {
-        match v {
-            serde_json::Value::String(s) => s.starts_with(TS_MARK),
-            serde_json::Value::Array(a) => a.iter().any(has),
-            serde_json::Value::Object(o) => o.values().any(has),
-            _ => false,
-        }
-    }
-    plan.items
+    plan.items.iter().any(|i| match i {
+        Item::Call(c) => !plan::timestamps_in(&c.request).is_empty(),
+        _ => false,
+    })
+}
+
+/// A script prelude with its placeholders filled: the default `TIME_SCALE` and the one-line
+/// summary of the session.
+pub fn fill_prelude(prelude: &str, plan: &Plan) -> String {
+    let calls = plan
+        .items
         .iter()
-        .any(|i| matches!(i, Item::Call(c) if has(&c.request)))
+        .filter(|i| matches!(i, Item::Call(_)))
+        .count();
+    prelude
+        .replace(
+            "{{TIME_SCALE}}",
+            if uses_timestamps(plan) { "1" } else { "0" },
+        )
+        .replace(
+            "{{ABOUT}}",
+            &format!(
+                "seed {}, {calls} calls, {:.3} virtual seconds",
+                plan.seed,
+                plan.end_ms as f64 / 1000.0
+            ),
+        )
+}
+
+/// `s` cut to `max` characters, with "…" when something was cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        s.chars().take(max).collect::<String>() + "…"
+    } else {
+        s.to_string()
+    }
+}
+
+/// The playground's answer as a one-line comment text (at most 300 characters).
+pub fn answer_text(v: &serde_json::Value) -> String {
+    one_line(&shorten(&serde_json::to_string(v).unwrap_or_default(), 300))
 }
 
 /// Text on one line (for comments).

@@ -41,16 +41,9 @@ pub fn aws_service(service: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// Request members that are blobs (base64 in the JSON request, `bytes` in boto3), as paths
-/// where `[]` stands for every element of a list.
-pub fn blob_paths(service: &str, action: &str) -> &'static [&'static [&'static str]] {
-    match (service, action) {
-        ("kinesis", "PutRecord") => &[&["Data"]],
-        ("kinesis", "PutRecords") => &[&["Records", "[]", "Data"]],
-        ("firehose", "PutRecord") => &[&["Record", "Data"]],
-        ("firehose", "PutRecordBatch") => &[&["Records", "[]", "Data"]],
-        ("s3", "PutObject") => &[&["Body"]],
-        _ => &[],
-    }
+/// where `[]` stands for every element of a list: the console's table.
+pub fn blob_paths(service: &str, _action: &str) -> &'static [&'static [&'static str]] {
+    crate::engine::console::blob_patterns(service)
 }
 
 /// Request members that are timestamps (epoch seconds in the JSON request).

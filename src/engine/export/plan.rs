@@ -612,26 +612,35 @@ fn track_firehose(
     }
 }
 
-/// For each timestamp in a request, the first paced step at or after it.
-fn second_marks(items: &[Item]) -> BTreeSet<u64> {
-    fn stamps(v: &Value, out: &mut Vec<u64>) {
+/// The virtual times (ms) of the timestamps marked in a rewritten request.
+pub fn timestamps_in(v: &Value) -> Vec<u64> {
+    fn walk(v: &Value, out: &mut Vec<u64>) {
         match v {
             Value::String(s) => {
                 if let Some(ms) = s.strip_prefix(TS_MARK).and_then(|m| m.parse::<i64>().ok()) {
                     out.push(ms.max(0) as u64);
                 }
             }
-            Value::Array(a) => a.iter().for_each(|x| stamps(x, out)),
-            Value::Object(o) => o.values().for_each(|x| stamps(x, out)),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            Value::Object(o) => o.values().for_each(|x| walk(x, out)),
             _ => {}
         }
     }
-    let mut ts = Vec::new();
-    for item in items {
-        if let Item::Call(c) = item {
-            stamps(&c.request, &mut ts);
-        }
-    }
+    let mut out = Vec::new();
+    walk(v, &mut out);
+    out
+}
+
+/// For each timestamp in a request, the first paced step at or after it.
+fn second_marks(items: &[Item]) -> BTreeSet<u64> {
+    let ts: Vec<u64> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Call(c) => Some(timestamps_in(&c.request)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     let ats: Vec<u64> = items
         .iter()
         .filter_map(|i| match i {

@@ -138,12 +138,7 @@ fn compare(got: &Value, op: Op, want: &Value) -> bool {
 }
 
 fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 80 {
-        s.chars().take(80).collect::<String>() + "…"
-    } else {
-        s
-    }
+    crate::engine::export::shorten(&v.to_string(), 80)
 }
 
 /// Judges `goal` on `world` (a copy is queried) given the learner's calls so far.
