@@ -96,6 +96,17 @@ pub fn world_digest(world: &World) -> String {
     if !world.kafka.is_empty() {
         h.update(crate::engine::kafka::digest_text(world));
     }
+    // CloudWatch Logs, EventBridge and AWS IoT (their state is in ordered maps and vectors, so
+    // its debug rendering is canonical); hashed only when any exist.
+    if world.logs != Default::default() {
+        h.update(format!("{:?}", world.logs));
+    }
+    if world.events != Default::default() {
+        h.update(format!("{:?}", world.events));
+    }
+    if world.iot != Default::default() {
+        h.update(format!("{:?}", world.iot));
+    }
     let bytes = h.finalize();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -8,6 +8,8 @@
 //! - [`kinesis`]: Kinesis Data Streams (streams, shards, hash keys, sequence numbers, actions).
 //! - [`apps`]: simulated applications (producers and their workloads).
 //! - [`firehose`]: Amazon Data Firehose; [`s3`]: the buckets it writes; [`glue`]: table schemas.
+//! - [`logs`], [`events`], [`iot`]: CloudWatch Logs, EventBridge and AWS IoT as sources that
+//!   write into Firehose and Kinesis ([`sources`]: targets, delivery, retries, their events).
 //! - [`kafka`]: Apache Kafka as in Amazon MSK (topics, partitions, groups, Connect).
 //! - [`api`]: the one dispatcher, AWS-named errors, typed request reading, service `playground`.
 //! - [`console`]: the API console's language (boto3-style calls → dispatcher calls).
@@ -35,16 +37,20 @@ pub mod apps;
 pub mod cloudwatch;
 pub mod console;
 pub mod digest;
+pub mod events;
 pub mod export;
 pub mod faults;
 pub mod firehose;
 pub mod glue;
+pub mod iot;
 pub mod kafka;
 pub mod kinesis;
 pub mod lesson;
+pub mod logs;
 pub mod rng;
 pub mod s3;
 pub mod scenario;
 pub mod scheduler;
+pub mod sources;
 pub mod time;
 pub mod world;

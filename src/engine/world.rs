@@ -81,6 +81,8 @@ pub enum Event {
     Analytics(crate::engine::analytics::AnalyticsEvent),
     /// The Kafka cluster has work due (§6; `kafka`).
     Kafka(crate::engine::kafka::KafkaEvent),
+    /// CloudWatch Logs, EventBridge or AWS IoT has work due (`sources`).
+    Source(crate::engine::sources::event::SourceEvent),
 }
 
 /// The simulated world. `Clone` lets a lesson goal question a copy without changing the run.
@@ -112,6 +114,12 @@ pub struct World {
     pub analytics: crate::engine::analytics::Analytics,
     /// The Apache Kafka (Amazon MSK) cluster (§6).
     pub kafka: crate::engine::kafka::Kafka,
+    /// CloudWatch Logs.
+    pub logs: crate::engine::logs::Logs,
+    /// EventBridge.
+    pub events: crate::engine::events::EventBridge,
+    /// AWS IoT Core.
+    pub iot: crate::engine::iot::Iot,
 }
 
 impl World {
@@ -133,6 +141,9 @@ impl World {
             glue: Default::default(),
             analytics: Default::default(),
             kafka: Default::default(),
+            logs: Default::default(),
+            events: Default::default(),
+            iot: Default::default(),
         }
     }
 
@@ -241,6 +252,7 @@ impl World {
             Event::Firehose(event) => crate::engine::firehose::pipeline::on_event(self, event),
             Event::Analytics(event) => crate::engine::analytics::application::on_event(self, event),
             Event::Kafka(event) => crate::engine::kafka::on_event(self, event),
+            Event::Source(event) => crate::engine::sources::event::on_event(self, event),
         }
         self.flush_efo_wakeups();
     }

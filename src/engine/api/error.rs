@@ -101,6 +101,16 @@ pub enum ErrorKind {
     NotFoundException,
     /// Kafka Connect: the connector configuration is invalid (MSK Connect error name).
     BadRequestException,
+    /// CloudWatch Logs / AWS IoT: the resource exists already.
+    ResourceAlreadyExistsException,
+    /// CloudWatch Logs: a parameter is wrong.
+    InvalidParameterException,
+    /// EventBridge: the event pattern is not valid.
+    InvalidEventPatternException,
+    /// AWS IoT: the rule's SQL does not parse.
+    SqlParseException,
+    /// AWS IoT: the rule does not exist (IoT answers GetTopicRule/DeleteTopicRule so).
+    UnauthorizedException,
 }
 
 impl ErrorKind {
@@ -159,6 +169,11 @@ impl ErrorKind {
             ErrorKind::ConflictException => "ConflictException",
             ErrorKind::NotFoundException => "NotFoundException",
             ErrorKind::BadRequestException => "BadRequestException",
+            ErrorKind::ResourceAlreadyExistsException => "ResourceAlreadyExistsException",
+            ErrorKind::InvalidParameterException => "InvalidParameterException",
+            ErrorKind::InvalidEventPatternException => "InvalidEventPatternException",
+            ErrorKind::SqlParseException => "SqlParseException",
+            ErrorKind::UnauthorizedException => "UnauthorizedException",
         }
     }
 }

@@ -28,6 +28,10 @@ pub const SERVICES: &[&str] = &[
     "cloudwatch",
     "kinesisanalyticsv2",
     "kafka",
+    "logs",
+    "events",
+    "iot",
+    "iot-data",
     "playground",
 ];
 
@@ -46,6 +50,10 @@ pub fn dispatch(
         "cloudwatch" => crate::engine::cloudwatch::dispatch(world, action, request),
         "kinesisanalyticsv2" => crate::engine::analytics::actions::dispatch(world, action, request),
         "kafka" => crate::engine::kafka::actions::dispatch(world, action, request),
+        "logs" => crate::engine::logs::actions::dispatch(world, action, request),
+        "events" => crate::engine::events::actions::dispatch(world, action, request),
+        "iot" => crate::engine::iot::actions::dispatch(world, action, request),
+        "iot-data" => crate::engine::iot::actions::dispatch_data(world, action, request),
         "playground" => playground::dispatch(world, action, request),
         other => Err(ApiError::new(
             ErrorKind::UnknownOperationException,

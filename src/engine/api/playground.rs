@@ -70,6 +70,11 @@ pub const ACTIONS: &[&str] = &[
     "DescribeKafkaConsumerApps",
     "RecordPrediction",
     "DescribeStreamRecords",
+    "StartLogApplication",
+    "StopLogApplication",
+    "StartDeviceFleet",
+    "StopDeviceFleet",
+    "DescribeSources",
 ];
 
 /// Longest single `AdvanceTime` step: 400 days of virtual time.
@@ -132,6 +137,9 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
         "ListFaults" => {
             req.deny_unknown(&[])?;
             Ok(list_faults(world))
+        }
+        s if crate::engine::sources::playground::ACTIONS.contains(&s) => {
+            crate::engine::sources::playground::dispatch(world, s, req)
         }
         l if crate::engine::api::playground_lessons::ACTIONS.contains(&l) => {
             crate::engine::api::playground_lessons::dispatch(world, l, req)

@@ -21,6 +21,7 @@ pub mod actions;
 pub mod actions_playground;
 pub mod compression;
 pub mod config;
+pub mod cwl_processing;
 pub mod delivery;
 pub mod delivery_stream;
 pub mod describe;

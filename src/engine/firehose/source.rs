@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::engine::apps::kpl::aggregation::deaggregate_with_key;
 use crate::engine::apps::sdk_consumer::{tick_collect, IteratorStart, SdkConsumer};
+use crate::engine::firehose::cwl_processing::{unpack, Unpacked};
 use crate::engine::firehose::delivery_stream::{DeliveryStream, Source};
 use crate::engine::firehose::error_output::{ErrorSink, Failure};
 use crate::engine::firehose::pipeline::{accept, deaggregate};
@@ -55,25 +56,50 @@ pub fn ingest(
 ) {
     let now = world.now();
     let mut records = Vec::with_capacity(payloads.len());
-    for (data, meta) in payloads {
-        match deaggregate(ds, data.clone()) {
-            Ok(parts) => {
-                for p in parts {
-                    records.push(new_record(ds, p, now, meta.clone()));
-                }
+    for (packed, meta) in payloads {
+        let parts = match unpack(&ds.destination.processing, packed.clone()) {
+            Unpacked::Records(parts) => parts,
+            Unpacked::Control => {
+                // Accepted, then dropped by message extraction.
+                ds.ledger.accepted += 1;
+                ds.ledger.dropped += 1;
+                continue;
             }
-            Err(message) => {
-                let r = new_record(ds, data, now, meta);
+            Unpacked::Failed(prefix, code, message) => {
+                let r = new_record(ds, packed, now, meta);
                 ds.ledger.accepted += 1;
                 errors.add(
-                    "processing-failed",
+                    prefix,
                     Failure {
                         record: r,
-                        code: "RecordDeAggregation.Failed".into(),
+                        code: code.into(),
                         message,
                         attempts: 1,
                     },
                 );
+                continue;
+            }
+        };
+        for data in parts {
+            match deaggregate(ds, data.clone()) {
+                Ok(parts) => {
+                    for p in parts {
+                        records.push(new_record(ds, p, now, meta.clone()));
+                    }
+                }
+                Err(message) => {
+                    let r = new_record(ds, data, now, meta.clone());
+                    ds.ledger.accepted += 1;
+                    errors.add(
+                        "processing-failed",
+                        Failure {
+                            record: r,
+                            code: "RecordDeAggregation.Failed".into(),
+                            message,
+                            attempts: 1,
+                        },
+                    );
+                }
             }
         }
     }

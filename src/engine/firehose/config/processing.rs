@@ -18,6 +18,10 @@ pub const LAMBDA_RETRIES_DEFAULT: u32 = 3;
 /// One processor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Processor {
+    /// `Decompression` (`CompressionFormat` GZIP): gunzip CloudWatch Logs records first.
+    Decompression,
+    /// `CloudWatchLogProcessing` (`DataMessageExtraction` true): keep only log messages.
+    CloudWatchLogProcessing,
     /// `RecordDeAggregation`: split a record holding several JSON objects (or delimited
     /// sub-records) into records (§4.5; ≤ 500 sub-records each).
     RecordDeAggregation {
@@ -114,7 +118,15 @@ pub fn parse_processing(req: Option<Request<'_>>) -> Result<ProcessingConfig, Ap
         ));
     }
     // AWS's order, whatever order the request listed them in.
+    let has = |f: fn(&Processor) -> bool| processors.iter().any(f);
+    if has(|p| matches!(p, Processor::CloudWatchLogProcessing))
+        && !has(|p| matches!(p, Processor::Decompression))
+    {
+        return Err(bad("CloudWatchLogProcessing works on decompressed records: add a Decompression processor (CompressionFormat GZIP)"));
+    }
     processors.sort_by_key(|p| match p {
+        Processor::Decompression => -2,
+        Processor::CloudWatchLogProcessing => -1,
         Processor::RecordDeAggregation { .. } => 0,
         Processor::Lambda { .. } => 1,
         Processor::MetadataExtraction { .. } => 2,
@@ -253,11 +265,22 @@ fn parse_processor(ty: &str, params: &[(String, String)]) -> Result<Processor, A
                 other => Err(bad(format!("SubRecordType must be JSON or DELIMITED, got {other}"))),
             }
         }
-        "Decompression" | "CloudWatchLogProcessing" => Err(bad(format!(
-            "Processor {ty} is for CloudWatch Logs sources, which this playground does not have yet"
-        ))),
+        "Decompression" => {
+            check_known(ty, params, &["CompressionFormat"])?;
+            match param(params, "CompressionFormat").unwrap_or("GZIP") {
+                "GZIP" => Ok(Processor::Decompression),
+                other => Err(bad(format!("Decompression supports CompressionFormat GZIP, got {other}"))),
+            }
+        }
+        "CloudWatchLogProcessing" => {
+            check_known(ty, params, &["DataMessageExtraction"])?;
+            match param(params, "DataMessageExtraction") {
+                Some("true") => Ok(Processor::CloudWatchLogProcessing),
+                other => Err(bad(format!("CloudWatchLogProcessing needs DataMessageExtraction true, got {}", other.unwrap_or("nothing")))),
+            }
+        }
         other => Err(bad(format!(
-            "Unknown processor type {other}; one of RecordDeAggregation, Lambda, MetadataExtraction, AppendDelimiterToRecord"
+            "Unknown processor type {other}; one of Decompression, CloudWatchLogProcessing, RecordDeAggregation, Lambda, MetadataExtraction, AppendDelimiterToRecord"
         ))),
     }
 }
