@@ -178,6 +178,25 @@ impl ErrorKind {
     }
 }
 
+impl ErrorKind {
+    /// The kind named `name` (an entry's `ErrorCode`), if it is one the playground uses.
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        use ErrorKind::*;
+        [
+            InvalidArgumentException,
+            ValidationException,
+            ResourceNotFoundException,
+            ResourceInUseException,
+            LimitExceededException,
+            ProvisionedThroughputExceededException,
+            InternalFailureException,
+            ServiceUnavailableException,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

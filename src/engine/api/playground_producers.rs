@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::engine::api::error::ApiError;
 use crate::engine::api::producer_settings::{read_keys, read_mode, read_shape, read_workload};
 use crate::engine::api::request::Request;
+use crate::engine::apps::firehose_client::ProducerTarget;
 use crate::engine::apps::kpl;
 use crate::engine::apps::producer::{
     self, ModeState, Producer, ProducerConfig, ProducerMode, MAX_RATE_PER_S,
@@ -41,6 +42,7 @@ pub fn start_producer(world: &mut World, req: Request<'_>) -> Result<Value, ApiE
     req.deny_unknown(&[
         "ProducerName",
         "StreamName",
+        "DeliveryStreamName",
         "RecordsPerSecond",
         "KeyDistribution",
         "Workload",
@@ -54,11 +56,23 @@ pub fn start_producer(world: &mut World, req: Request<'_>) -> Result<Value, ApiE
     ])?;
     let name = req.str("ProducerName")?;
     validate_stream_name(name, "producerName")?;
-    let stream = req.str("StreamName")?;
-    validate_stream_name(stream, "streamName")?;
-    if world.kinesis.stream(stream).is_none() {
-        return Err(Kinesis::stream_not_found(stream));
-    }
+    let (stream, target) = match (req.opt_str("StreamName")?, req.opt_str("DeliveryStreamName")?) {
+        (Some(stream), None) => {
+            validate_stream_name(stream, "streamName")?;
+            if world.kinesis.stream(stream).is_none() {
+                return Err(Kinesis::stream_not_found(stream));
+            }
+            (stream, ProducerTarget::DataStream)
+        }
+        (None, Some(ds)) => {
+            let d = crate::engine::firehose::actions::find(world, ds)?;
+            if !matches!(d.source, crate::engine::firehose::delivery_stream::Source::DirectPut) {
+                return Err(ApiError::invalid_argument(format!("{ds} reads from a Kinesis data stream (KinesisStreamAsSource) and refuses direct puts; point the producer at that stream instead")));
+            }
+            (ds, ProducerTarget::DeliveryStream)
+        }
+        _ => return Err(ApiError::invalid_argument("give exactly one of StreamName (a Kinesis data stream) and DeliveryStreamName (a Firehose delivery stream, Direct PUT)")),
+    };
     let rate = req
         .opt_f64("RecordsPerSecond", 0.01, MAX_RATE_PER_S)?
         .unwrap_or(10.0);
@@ -66,6 +80,10 @@ pub fn start_producer(world: &mut World, req: Request<'_>) -> Result<Value, ApiE
     config.workload = read_workload(&req)?;
     config.shape = read_shape(&req)?;
     config.mode = read_mode(&req)?;
+    config.target = target;
+    if target == ProducerTarget::DeliveryStream && matches!(config.mode, ProducerMode::Kpl(_)) {
+        return Err(ApiError::invalid_argument("the KPL writes to Kinesis data streams only: send KPL records to a stream and let the delivery stream read it (KinesisStreamAsSource), which de-aggregates them (semantics.md §4.1)"));
+    }
     producer::start(world, name, config);
     Ok(json!({ "ProducerName": name, "Running": true }))
 }
@@ -104,7 +122,7 @@ pub fn list_producers(world: &World) -> Value {
         .map(|(name, p)| {
             let mut v = json!({
                 "ProducerName": name,
-                "StreamName": p.config.stream,
+                (if p.config.to_firehose() { "DeliveryStreamName" } else { "StreamName" }): p.config.stream,
                 "Running": p.running,
                 "RecordsPerSecond": p.config.rate_per_s,
                 "KeyDistribution": p.config.keys.to_json(),

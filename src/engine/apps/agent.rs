@@ -296,20 +296,42 @@ fn send_head(world: &mut World, name: &str, p: &mut Producer) {
         };
         p.stats.requests += 1;
         let mut failed = 0;
+        // The agent's deliveryStream flow ships each batch with one PutRecordBatch.
+        let firehose_results: Vec<Result<(), crate::engine::api::error::ApiError>> =
+            if p.config.to_firehose() {
+                let datas: Vec<&[u8]> = batch
+                    .records
+                    .iter()
+                    .filter(|r| !r.sent)
+                    .map(|r| r.data.as_slice())
+                    .collect();
+                crate::engine::apps::firehose_client::put_batch(world, &stream, &datas)
+            } else {
+                Vec::new()
+            };
+        let mut firehose_results = firehose_results.into_iter();
         for r in batch.records.iter_mut().filter(|r| !r.sent) {
             let rec = RecordInput {
                 partition_key: &r.partition_key,
                 explicit_hash_key: None,
                 data: r.data.clone(),
             };
-            match write(world, &stream, &rec) {
+            let result = match firehose_results.next() {
+                Some(x) => x.map(|_| ()),
+                None => write(world, &stream, &rec).map(|_| ()),
+            };
+            match result {
                 Ok(_) => {
                     r.sent = true;
                     p.stats.sent += 1;
                 }
                 Err(e) => {
                     failed += 1;
-                    if e.kind == ErrorKind::ProvisionedThroughputExceededException {
+                    if matches!(
+                        e.kind,
+                        ErrorKind::ProvisionedThroughputExceededException
+                            | ErrorKind::ServiceUnavailableException
+                    ) {
                         p.stats.throttled += 1;
                     }
                     p.stats.last_error = Some(e.to_string());

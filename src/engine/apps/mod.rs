@@ -5,6 +5,7 @@ pub mod consumer_apps;
 pub mod detmath;
 pub mod efo_consumer;
 pub mod events;
+pub mod firehose_client;
 pub mod kcl;
 pub mod keys;
 pub mod kpl;

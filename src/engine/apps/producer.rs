@@ -68,6 +68,8 @@ pub struct ProducerConfig {
     pub shape: RateShape,
     /// The client records go through.
     pub mode: ProducerMode,
+    /// Whether `stream` names a data stream or a Firehose delivery stream.
+    pub target: crate::engine::apps::firehose_client::ProducerTarget,
 }
 
 impl ProducerConfig {
@@ -80,6 +82,7 @@ impl ProducerConfig {
             workload: WorkloadSpec::default(),
             shape: RateShape::Constant,
             mode: ProducerMode::Direct,
+            target: Default::default(),
         }
     }
 
@@ -90,6 +93,12 @@ impl ProducerConfig {
             && self.workload == WorkloadSpec::default()
             && self.shape == RateShape::Constant
             && self.mode == ProducerMode::Direct
+            && self.target == Default::default()
+    }
+
+    /// Whether records go to a Firehose delivery stream.
+    pub fn to_firehose(&self) -> bool {
+        self.target == crate::engine::apps::firehose_client::ProducerTarget::DeliveryStream
     }
 }
 
@@ -174,7 +183,11 @@ impl Producers {
 
     /// Stops producers of a deleted stream.
     pub fn stream_deleted(&mut self, stream: &str) {
-        for p in self.map.values_mut().filter(|p| p.config.stream == stream) {
+        for p in self
+            .map
+            .values_mut()
+            .filter(|p| p.config.stream == stream && !p.config.to_firehose())
+        {
             p.running = false;
             p.generation += 1;
         }
@@ -334,6 +347,17 @@ fn emit(world: &mut World, name: &str, p: &mut Producer, now: VirtualMs) {
 
 /// The original producer: one write, no retry.
 fn direct(world: &mut World, p: &mut Producer, g: &Generated, now: VirtualMs) {
+    if p.config.to_firehose() {
+        let stream = p.config.stream.clone();
+        match crate::engine::apps::firehose_client::put(world, &stream, &[&g.data]).remove(0) {
+            Ok(()) => p.stats.sent += 1,
+            Err(e) => {
+                p.stats.failed += 1;
+                p.stats.last_error = Some(e.to_string());
+            }
+        }
+        return;
+    }
     let routing = match g.explicit_hash_key {
         Some(h) => Routing::Explicit(h),
         None => Routing::PartitionKey(&g.partition_key),

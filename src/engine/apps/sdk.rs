@@ -202,7 +202,9 @@ fn flush_batch(world: &mut World, name: &str, p: &mut Producer) {
 fn retryable(e: &ApiError) -> bool {
     matches!(
         e.kind,
-        ErrorKind::ProvisionedThroughputExceededException | ErrorKind::InternalFailureException
+        ErrorKind::ProvisionedThroughputExceededException
+            | ErrorKind::InternalFailureException
+            | ErrorKind::ServiceUnavailableException
     )
 }
 
@@ -242,12 +244,26 @@ fn send(world: &mut World, name: &str, p: &mut Producer, records: Vec<Generated>
     p.stats.requests += 1;
     let stream = p.config.stream.clone();
     let mut again = Vec::new();
+    let results: Vec<Result<(), ApiError>> = if p.config.to_firehose() {
+        let datas: Vec<&[u8]> = records.iter().map(|g| g.data.as_slice()).collect();
+        crate::engine::apps::firehose_client::put(world, &stream, &datas)
+    } else {
+        Vec::new()
+    };
+    let mut results = results.into_iter();
     for g in records {
-        let (g, result) = write_generated(world, &stream, g);
+        let (g, result) = match results.next() {
+            Some(r) => (g, r),
+            None => write_generated(world, &stream, g),
+        };
         match result {
             Ok(()) => p.stats.sent += 1,
             Err(e) => {
-                if e.kind == ErrorKind::ProvisionedThroughputExceededException {
+                if matches!(
+                    e.kind,
+                    ErrorKind::ProvisionedThroughputExceededException
+                        | ErrorKind::ServiceUnavailableException
+                ) {
                     p.stats.throttled += 1;
                 }
                 let retry = retryable(&e);

@@ -20,6 +20,7 @@ pub mod retry;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+use crate::engine::api::error::{ApiError, ErrorKind};
 use crate::engine::kinesis::{ACCOUNT_ID, REGION};
 use crate::engine::world::World;
 
@@ -124,29 +125,59 @@ pub struct Delivered {
 /// Hands `records` to `target` now, in calls of at most 500 records (and 4 MiB for Firehose,
 /// 5 MiB for Kinesis), through the dispatcher.
 pub fn deliver(world: &mut World, target: &Target, records: Vec<Outgoing>) -> Delivered {
+    let results = put_each(world, target, &records);
     let mut out = Delivered::default();
-    let (max_n, max_bytes) = match target {
-        Target::Firehose(_) => (FIREHOSE_BATCH_RECORDS, FIREHOSE_BATCH_BYTES),
-        Target::Kinesis(_) => (KINESIS_BATCH_RECORDS, KINESIS_BATCH_BYTES),
-    };
-    let mut batch: Vec<Outgoing> = Vec::new();
-    let mut batch_bytes = 0usize;
-    for r in records {
-        let size = r.data.len() + r.partition_key.len();
-        if !batch.is_empty() && (batch.len() == max_n || batch_bytes + size > max_bytes) {
-            call(world, target, std::mem::take(&mut batch), &mut out);
-            batch_bytes = 0;
+    for (r, result) in records.into_iter().zip(results) {
+        match result {
+            Ok(()) => {
+                out.accepted += 1;
+                out.bytes += r.data.len() as u64;
+            }
+            Err(e) => {
+                out.last_error = Some(format!("{}: {}", e.kind.as_str(), e.message));
+                out.failed.push(r);
+            }
         }
-        batch_bytes += size;
-        batch.push(r);
-    }
-    if !batch.is_empty() {
-        call(world, target, batch, &mut out);
     }
     out
 }
 
-fn call(world: &mut World, target: &Target, batch: Vec<Outgoing>, out: &mut Delivered) {
+/// One outcome per record of handing `records` to `target` with `PutRecordBatch` /
+/// `PutRecords` calls (chunked by count and bytes), in order.
+pub fn put_each(
+    world: &mut World,
+    target: &Target,
+    records: &[Outgoing],
+) -> Vec<Result<(), ApiError>> {
+    let (max_n, max_bytes) = match target {
+        Target::Firehose(_) => (FIREHOSE_BATCH_RECORDS, FIREHOSE_BATCH_BYTES),
+        Target::Kinesis(_) => (KINESIS_BATCH_RECORDS, KINESIS_BATCH_BYTES),
+    };
+    let mut out = Vec::with_capacity(records.len());
+    let mut start = 0;
+    while start < records.len() {
+        let mut end = start;
+        let mut bytes = 0usize;
+        while end < records.len() && end - start < max_n {
+            let size = records[end].data.len() + records[end].partition_key.len();
+            if end > start && bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
+            end += 1;
+        }
+        call(world, target, &records[start..end], &mut out);
+        start = end;
+    }
+    out
+}
+
+fn call(
+    world: &mut World,
+    target: &Target,
+    batch: &[Outgoing],
+    out: &mut Vec<Result<(), ApiError>>,
+) {
     let b64 = base64::engine::general_purpose::STANDARD;
     let (action, request, list) = match target {
         Target::Firehose(name) => (
@@ -172,27 +203,18 @@ fn call(world: &mut World, target: &Target, batch: Vec<Outgoing>, out: &mut Deli
     match crate::engine::api::dispatch(world, target.service(), action, &request) {
         Ok(resp) => {
             let entries = resp[list].as_array().cloned().unwrap_or_default();
-            for (i, r) in batch.into_iter().enumerate() {
+            for i in 0..batch.len() {
                 let entry = entries.get(i).unwrap_or(&Value::Null);
-                match entry["ErrorCode"].as_str() {
-                    None => {
-                        out.accepted += 1;
-                        out.bytes += r.data.len() as u64;
-                    }
-                    Some(code) => {
-                        out.last_error = Some(format!(
-                            "{code}: {}",
-                            entry["ErrorMessage"].as_str().unwrap_or_default()
-                        ));
-                        out.failed.push(r);
-                    }
-                }
+                out.push(match entry["ErrorCode"].as_str() {
+                    None => Ok(()),
+                    Some(code) => Err(ApiError::new(
+                        ErrorKind::from_name(code).unwrap_or(ErrorKind::InternalFailureException),
+                        entry["ErrorMessage"].as_str().unwrap_or_default(),
+                    )),
+                });
             }
         }
-        Err(e) => {
-            out.last_error = Some(format!("{}: {}", e.kind.as_str(), e.message));
-            out.failed.extend(batch);
-        }
+        Err(e) => out.extend(batch.iter().map(|_| Err(e.clone()))),
     }
 }
 
