@@ -33,6 +33,7 @@ fn orders() -> SourceTable {
         start_position: "TRIM_HORIZON".into(),
         rowtime: Some("ts".into()),
         watermark_delay_ms: 5000,
+        from_firehose: false,
     }
 }
 
@@ -248,6 +249,7 @@ GROUP BY window_start, window_end";
             start_position: "LATEST".into(),
             rowtime: None,
             watermark_delay_ms: 0,
+            from_firehose: false,
         },
         time: TimeCharacteristic::ProcessingTime,
         window: WindowSpec::Tumbling {
@@ -315,6 +317,7 @@ group by window_start, window_end, window_time";
             start_position: "LATEST".into(),
             rowtime: Some("t3".into()),
             watermark_delay_ms: 0,
+            from_firehose: false,
         },
         time: TimeCharacteristic::EventTime,
         window: WindowSpec::Tumbling {
@@ -471,6 +474,7 @@ GROUP BY window_start, window_end";
             start_position: "LATEST".into(),
             rowtime: Some("Ts".into()),
             watermark_delay_ms: 1500,
+            from_firehose: false,
         },
         time: TimeCharacteristic::EventTime,
         window: WindowSpec::Tumbling {

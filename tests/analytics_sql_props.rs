@@ -105,6 +105,7 @@ fn source_of() -> SourceTable {
         start_position: "LATEST".into(),
         rowtime: Some("ts".into()),
         watermark_delay_ms: 0,
+        from_firehose: false,
     }
 }
 
@@ -264,6 +265,7 @@ fn spec() -> impl Strategy<Value = QuerySpec> {
                     columns: columns.clone(),
                     start_position: if trim { "TRIM_HORIZON" } else { "LATEST" }.into(),
                     watermark_delay_ms: if rowtime.is_some() { delay } else { 0 },
+                    from_firehose: false,
                     rowtime,
                 };
                 let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();

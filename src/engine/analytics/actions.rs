@@ -348,18 +348,27 @@ fn restore_of(rc: Option<Request<'_>>, app: &Application) -> Result<Option<Resto
 
 fn check_streams(world: &World, app: &Application) -> Result<(), ApiError> {
     let src = &app.spec.source.stream;
-    match world.kinesis.stream(src) {
-        Some(s) if s.status.allows_io() => {}
-        Some(_) => {
-            return Err(ApiError::in_use(format!(
-                "source stream {src} is not ACTIVE yet"
-            )))
-        }
-        None => {
+    if app.spec.source.from_firehose {
+        if !world.firehose.streams.contains_key(src) {
             return Err(ApiError::new(
                 ErrorKind::InvalidApplicationConfigurationException,
-                format!("source stream {src} (the table's 'stream' option) does not exist"),
-            ))
+                format!("source delivery stream {src} (the table's 'delivery-stream' option) does not exist"),
+            ));
+        }
+    } else {
+        match world.kinesis.stream(src) {
+            Some(s) if s.status.allows_io() => {}
+            Some(_) => {
+                return Err(ApiError::in_use(format!(
+                    "source stream {src} is not ACTIVE yet"
+                )))
+            }
+            None => {
+                return Err(ApiError::new(
+                    ErrorKind::InvalidApplicationConfigurationException,
+                    format!("source stream {src} (the table's 'stream' option) does not exist"),
+                ))
+            }
         }
     }
     if let Some(sink) = &app.spec.sink {

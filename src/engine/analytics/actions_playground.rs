@@ -302,6 +302,7 @@ fn build(req: Request<'_>) -> Result<Value, ApiError> {
             .to_string(),
         watermark_delay_ms: parse_ms(&req, "WatermarkDelayMs")?.unwrap_or(0),
         rowtime: rowtime.clone(),
+        from_firehose: req.opt_bool("FromFirehose")?.unwrap_or(false),
     };
     let w = req
         .opt_struct("Window")?

@@ -33,6 +33,8 @@ pub struct Snapshot {
     pub taken_ms: u64,
     /// Source positions: the reader with its last sequence number per shard.
     pub reader: SdkConsumer,
+    /// With a Firehose source: the next tap position to read.
+    pub firehose_position: u64,
     /// Per-shard watermark generators.
     pub splits: BTreeMap<u32, Split>,
     /// Window state of every subtask.
@@ -51,6 +53,9 @@ impl Snapshot {
     /// Source positions as `{ShardId: SequenceNumber | "START"}`.
     pub fn positions(&self) -> Value {
         let mut m = serde_json::Map::new();
+        if self.reader.stream.is_empty() {
+            m.insert("FirehoseTapPosition".into(), json!(self.firehose_position));
+        }
         for (i, s) in &self.reader.shards {
             let pos = match (&s.last_sequence, s.finished) {
                 (_, true) => "SHARD_END".to_string(),

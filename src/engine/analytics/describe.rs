@@ -52,6 +52,7 @@ pub fn query_json(spec: &QuerySpec) -> Value {
         "Source": {
             "Table": spec.source.name,
             "Stream": spec.source.stream,
+            "Connector": if spec.source.from_firehose { "firehose" } else { "kinesis" },
             "StartPosition": spec.source.start_position,
             "Rowtime": spec.source.rowtime,
             "WatermarkDelayMs": spec.source.watermark_delay_ms,

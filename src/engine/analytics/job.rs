@@ -162,6 +162,10 @@ pub struct Job {
     pub unaligned_state_due: bool,
     /// The sink stream exists (INSERT INTO a Kinesis stream).
     pub sink_stream: Option<String>,
+    /// With a Firehose source: the next tap position to read (`firehose::tap`).
+    pub firehose_position: u64,
+    /// With a Firehose source: records the tap dropped before this job read them.
+    pub firehose_skipped: u64,
 }
 
 /// A short fingerprint of what state means (restoring into another query skips window state).
@@ -228,7 +232,24 @@ impl Job {
                 settings.parallelism
             ));
         }
-        let stream = spec.source.stream.clone();
+        // A Firehose source reads the delivery stream's tap; its Kinesis reader stays empty.
+        let stream = if spec.source.from_firehose {
+            String::new()
+        } else {
+            spec.source.stream.clone()
+        };
+        let tap = world
+            .firehose
+            .streams
+            .get(&spec.source.stream)
+            .filter(|_| spec.source.from_firehose)
+            .map(|d| &d.tap);
+        let firehose_position = match (restore, tap) {
+            (Some(s), _) => s.firehose_position,
+            (None, Some(t)) if spec.source.start_position == "TRIM_HORIZON" => t.start(),
+            (None, Some(t)) => t.end(),
+            (None, None) => 0,
+        };
         let mut state_restored = false;
         let fingerprint = query_fingerprint(&spec);
         let (reader, splits, operators, watermark) = match restore {
@@ -279,6 +300,7 @@ impl Job {
                 id: 0,
                 taken_ms: now,
                 reader: reader.clone(),
+                firehose_position,
                 splits: splits.clone(),
                 operators: Vec::new(),
                 watermark,
@@ -306,6 +328,8 @@ impl Job {
             unaligned_state_due: false,
             sink_stream,
             settings,
+            firehose_position,
+            firehose_skipped: 0,
         };
         if restore.is_some() {
             job.initial.operators = job.subtasks.iter().map(|s| s.operator.clone()).collect();
@@ -328,6 +352,7 @@ impl Job {
             id,
             taken_ms: now,
             reader: self.reader.clone(),
+            firehose_position: self.firehose_position,
             splits: self.splits.clone(),
             operators: self.subtasks.iter().map(|s| s.operator.clone()).collect(),
             watermark: self.watermark,
@@ -392,6 +417,7 @@ impl Job {
             sh.backoff_ms = 0;
         }
         self.reader = reader;
+        self.firehose_position = snap.firehose_position;
         self.splits = snap.splits.clone();
         self.watermark = snap.watermark;
         self.subtasks = rescale(

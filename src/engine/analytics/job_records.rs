@@ -22,6 +22,10 @@ use crate::engine::world::World;
 
 impl Job {
     pub(crate) fn poll(&mut self, world: &mut World) {
+        if self.spec.source.from_firehose {
+            self.poll_firehose(world);
+            return;
+        }
         let now = world.now();
         let mut read: Vec<(u32, Value)> = Vec::new();
         tick_collect(world, &mut self.reader, Some(&mut read));
@@ -50,6 +54,43 @@ impl Job {
             for u in deaggregate_with_key(&pk, &data) {
                 self.process(world, index, &u.data);
             }
+        }
+    }
+
+    /// Reads what the delivery stream's tap received since the last poll, as one split.
+    fn poll_firehose(&mut self, world: &mut World) {
+        let now = world.now();
+        let Some(ds) = world.firehose.streams.get(&self.spec.source.stream) else {
+            return;
+        };
+        let start = ds.tap.start();
+        if self.firehose_position < start {
+            self.firehose_skipped += start - self.firehose_position;
+            self.firehose_position = start;
+        }
+        let read: Vec<Vec<u8>> = ds
+            .tap
+            .read_from(self.firehose_position)
+            .map(|t| t.data.clone())
+            .collect();
+        self.firehose_position += read.len() as u64;
+        if !self.splits.contains_key(&0) {
+            let d = self.spec.source.watermark_delay_ms;
+            self.splits.insert(
+                0,
+                Split {
+                    shard: 0,
+                    generator: BoundedOutOfOrderness::sql(
+                        d,
+                        self.settings.idle_timeout_ms,
+                        now as i64,
+                    ),
+                    records: 0,
+                },
+            );
+        }
+        for data in read {
+            self.process(world, 0, &data);
         }
     }
 
@@ -127,10 +168,13 @@ impl Job {
             .splits
             .values()
             .filter(|s| {
-                self.reader
-                    .shards
-                    .get(&s.shard)
-                    .is_some_and(|r| !r.finished)
+                // A Firehose source is one split that never finishes.
+                self.spec.source.from_firehose
+                    || self
+                        .reader
+                        .shards
+                        .get(&s.shard)
+                        .is_some_and(|r| !r.finished)
             })
             .collect();
         let inputs: Vec<(i64, bool)> = live

@@ -173,13 +173,18 @@ pub enum ColumnType {
     Timestamp,
 }
 
-/// The source table of a query: a Kinesis data stream whose records are JSON objects.
+/// The source table of a query: a Kinesis data stream (or a Firehose delivery stream) whose
+/// records are JSON objects.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceTable {
     /// Table name in the SQL.
     pub name: String,
-    /// Stream it reads (`'stream' = '…'` in the WITH clause).
+    /// Stream it reads (`'stream' = '…'` in the WITH clause; the delivery stream's name with
+    /// `'connector' = 'firehose'`).
     pub stream: String,
+    /// `'connector' = 'firehose'`: the records a Firehose delivery stream receives, as they pass
+    /// through (`'delivery-stream' = '…'`), instead of a Kinesis data stream.
+    pub from_firehose: bool,
     /// Declared columns.
     pub columns: Vec<(String, ColumnType)>,
     /// Where reading starts: `TRIM_HORIZON` or `LATEST` (`'scan.stream.initpos'`).

@@ -160,6 +160,7 @@ fn create(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
         next_batch: 0,
         pump_at: None,
         tags,
+        tap: Default::default(),
     };
     world.firehose.streams.insert(name.to_string(), ds);
     with_stream(world, name, |_, _| ());

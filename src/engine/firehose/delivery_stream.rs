@@ -178,6 +178,8 @@ pub struct DeliveryStream {
     pub pump_at: Option<VirtualMs>,
     /// `Tags`.
     pub tags: BTreeMap<String, String>,
+    /// Accepted records for analytics readers (`tap`).
+    pub tap: crate::engine::firehose::tap::Tap,
 }
 
 /// Most flushes remembered.

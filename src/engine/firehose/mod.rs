@@ -37,6 +37,7 @@ pub mod record;
 pub mod script;
 pub mod source;
 pub mod stores;
+pub mod tap;
 
 use std::collections::BTreeMap;
 

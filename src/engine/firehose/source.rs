@@ -84,6 +84,7 @@ pub fn ingest(
             match deaggregate(ds, data.clone()) {
                 Ok(parts) => {
                     for p in parts {
+                        ds.tap.push(now, &p);
                         records.push(new_record(ds, p, now, meta.clone()));
                     }
                 }

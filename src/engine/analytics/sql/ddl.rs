@@ -309,6 +309,8 @@ pub(crate) fn create_table(ct: &CreateTable, stmt: &Stmt) -> Res<Schema> {
         }
     };
     let mut stream: Option<String> = None;
+    let mut from_firehose = false;
+    let mut delivery_stream_option = false;
     let mut start_position = "LATEST".to_string();
     let mut seen: Vec<String> = Vec::new();
     for o in opts {
@@ -343,8 +345,13 @@ pub(crate) fn create_table(ct: &CreateTable, stmt: &Stmt) -> Res<Schema> {
         };
         match kl.as_str() {
             "connector" if v.eq_ignore_ascii_case("kinesis") => {}
+            "connector" if v.eq_ignore_ascii_case("firehose") => from_firehose = true,
             "connector" => {
-                return Err(SqlError::at(v_at, format!("unsupported connector '{v}'; the playground reads Kinesis data streams: 'connector' = 'kinesis'")));
+                return Err(SqlError::at(v_at, format!("unsupported connector '{v}'; the playground reads Kinesis data streams ('connector' = 'kinesis') and Firehose delivery streams ('connector' = 'firehose')")));
+            }
+            "delivery-stream" if !v.is_empty() => {
+                stream = Some(v);
+                delivery_stream_option = true;
             }
             "stream" | "stream.arn" if !v.is_empty() => stream = Some(v),
             "stream" | "stream.arn" => {
@@ -373,10 +380,20 @@ pub(crate) fn create_table(ct: &CreateTable, stmt: &Stmt) -> Res<Schema> {
             _ => {
                 return Err(SqlError::at(
                     key_at,
-                    format!("unsupported option '{k}'; supported: 'connector', 'stream', 'scan.stream.initpos', 'format', 'aws.*', 'json.*'"),
+                    format!("unsupported option '{k}'; supported: 'connector', 'stream', 'delivery-stream', 'scan.stream.initpos', 'format', 'aws.*', 'json.*'"),
                 ));
             }
         }
+    }
+    if from_firehose != delivery_stream_option {
+        return Err(SqlError::at(
+            name_at,
+            if from_firehose {
+                format!("table {} reads a Firehose delivery stream: name it with 'delivery-stream' = '<name>'", name.value)
+            } else {
+                format!("'delivery-stream' belongs to 'connector' = 'firehose'; table {} reads a Kinesis stream named by 'stream'", name.value)
+            },
+        ));
     }
     let Some(stream) = stream else {
         return Err(SqlError::at(
@@ -392,6 +409,7 @@ pub(crate) fn create_table(ct: &CreateTable, stmt: &Stmt) -> Res<Schema> {
             start_position,
             rowtime,
             watermark_delay_ms,
+            from_firehose,
         },
         proctime,
     })

@@ -136,7 +136,17 @@ pub fn to_sql(spec: &QuerySpec) -> String {
     }
     out.push_str(&lines.join(",\n"));
     out.push_str(&format!(
-        "\n) WITH (\n  'connector' = 'kinesis',\n  'stream' = {},\n  'scan.stream.initpos' = {}\n);\n\n",
+        "\n) WITH (\n  'connector' = '{}',\n  '{}' = {},\n  'scan.stream.initpos' = {}\n);\n\n",
+        if src.from_firehose {
+            "firehose"
+        } else {
+            "kinesis"
+        },
+        if src.from_firehose {
+            "delivery-stream"
+        } else {
+            "stream"
+        },
         string(&src.stream),
         string(&src.start_position)
     ));
