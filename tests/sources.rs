@@ -931,3 +931,40 @@ fn sdk_agent_and_direct_producers_write_to_firehose_direct_put() {
     );
     assert_eq!(e.kind.as_str(), "InvalidArgumentException");
 }
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn the_console_speaks_logs_events_iot_and_iot_data() {
+    use kinesis_playground::engine::console::parse_call;
+    let c = parse_call("logs.put_log_events(logGroupName='/app/web', logStreamName='host-1', logEvents=[{'timestamp': 1767225600000, 'message': 'ERROR x'}])").unwrap();
+    assert_eq!(
+        (c.service.as_str(), c.action.as_str()),
+        ("logs", "PutLogEvents")
+    );
+    let c = parse_call("events.put_rule(Name='r', ScheduleExpression='rate(5 minutes)')").unwrap();
+    assert_eq!(
+        (c.service.as_str(), c.action.as_str()),
+        ("events", "PutRule")
+    );
+    let c = parse_call("iot.create_topic_rule(ruleName='r', topicRulePayload={'sql': \"SELECT * FROM 'a/#'\", 'actions': []})").unwrap();
+    assert_eq!(
+        (c.service.as_str(), c.action.as_str()),
+        ("iot", "CreateTopicRule")
+    );
+    let c = parse_call(
+        "iot_data.publish(topic='sensors/1/telemetry', payload=b'{\"temperature\": 70}')",
+    )
+    .unwrap();
+    assert_eq!(
+        (c.service.as_str(), c.action.as_str()),
+        ("iot-data", "Publish")
+    );
+    assert_eq!(
+        c.request["payload"],
+        b64(b"{\"temperature\": 70}"),
+        "the payload blob is base64 on the wire"
+    );
+    let mut s = session(23);
+    ok(&mut s, &c.service, &c.action, c.request.clone());
+    assert_eq!(s.world().iot.published, 1);
+}

@@ -78,6 +78,9 @@ pub const CLIENT_SERVICES: &[&str] = &[
     "kinesisanalyticsv2",
     "playground",
     "kafka",
+    "logs",
+    "events",
+    "iot",
 ];
 
 /// A parsed console call, ready for the dispatcher.
@@ -250,6 +253,10 @@ pub fn parse_line(src: &str) -> Result<Line, ConsoleError> {
 /// `_`-separated word of the name (`firehose_client`), else `kinesis`.
 pub fn service_for_client(client: &str) -> &'static str {
     let lower = client.to_ascii_lowercase();
+    // boto3.client("iot-data") cannot be a variable name; `iot_data` / `iotdata` stand for it.
+    if lower.contains("iot_data") || lower.contains("iotdata") {
+        return "iot-data";
+    }
     CLIENT_SERVICES
         .iter()
         .find(|s| lower == **s)
@@ -303,6 +310,7 @@ pub fn blob_patterns(service: &str) -> &'static [Pattern] {
     match service {
         "kinesis" => &[&["Data"], &["Records", "[]", "Data"]],
         "firehose" => &[&["Record", "Data"], &["Records", "[]", "Data"]],
+        "iot-data" => &[&["payload"]],
         _ => &[],
     }
 }

@@ -181,7 +181,7 @@ pub fn next_fire(s: &Schedule, created_unix_ms: u64, after_unix_ms: u64) -> Opti
     match s {
         Schedule::Rate { period_ms } => {
             let k = after_unix_ms.saturating_sub(created_unix_ms) / period_ms + 1;
-            Some(created_unix_ms + k * period_ms)
+            created_unix_ms.checked_add(k.checked_mul(*period_ms)?)
         }
         Schedule::Cron(c) => {
             let start_min = after_unix_ms / MINUTE_MS + 1;

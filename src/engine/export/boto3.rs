@@ -16,7 +16,12 @@ const PRELUDE: &str = include_str!("boto3_prelude.py");
 pub fn render(plan: &Plan) -> String {
     let mut out = fill_prelude(PRELUDE, plan);
     for (client, _) in &plan.clients {
-        let _ = writeln!(out, "{client} = client({})", str_lit(client));
+        let _ = writeln!(
+            out,
+            "{} = client({})",
+            client.replace('-', "_"),
+            str_lit(client)
+        );
     }
     out.push('\n');
     for item in &plan.items {
@@ -115,7 +120,7 @@ fn call(out: &mut String, c: &CallPlan) {
 
 fn invocation(c: &CallPlan) -> String {
     let blobs = blob_paths(&c.service, &c.action);
-    let method = format!("{}.{}", c.client, snake_case(&c.action));
+    let method = format!("{}.{}", c.client.replace('-', "_"), snake_case(&c.action));
     let mut args = Vec::new();
     let mut odd = Vec::new();
     if let Value::Object(o) = &c.request {

@@ -36,6 +36,10 @@ pub fn aws_service(service: &str) -> Option<(&'static str, &'static str)> {
         "glue" => ("glue", "glue"),
         "cloudwatch" => ("cloudwatch", "cloudwatch"),
         "kinesisanalyticsv2" => ("kinesisanalyticsv2", "kinesisanalyticsv2"),
+        "logs" => ("logs", "logs"),
+        "events" => ("events", "events"),
+        "iot" => ("iot", "iot"),
+        "iot-data" => ("iot-data", "iot-data"),
         _ => return None,
     })
 }

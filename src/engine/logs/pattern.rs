@@ -219,8 +219,8 @@ impl<'a> Parser<'a> {
     fn eat_word(&mut self, w: &str) -> bool {
         self.skip_ws();
         let r = self.rest();
-        if r.len() >= w.len()
-            && r[..w.len()].eq_ignore_ascii_case(w)
+        let head = r.get(..w.len());
+        if head.is_some_and(|h| h.eq_ignore_ascii_case(w))
             && !r[w.len()..].starts_with(|c: char| c.is_alphanumeric())
         {
             self.i += w.len();
