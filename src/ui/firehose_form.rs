@@ -103,6 +103,7 @@ pub fn firehose_form(props: &Props) -> Html {
     let transform_on = use_state(|| false);
     let parquet_on = use_state(|| false);
     let partition_on = use_state(|| false);
+    let cwl_on = use_state(|| false);
     let message = use_state(|| None::<Result<String, String>>);
 
     let p = props.pg.0.borrow();
@@ -196,6 +197,7 @@ pub fn firehose_form(props: &Props) -> Html {
         );
         let (fields, tr, kind) = (fields.clone(), (*transform_refs).clone(), *kind);
         let flags = (*transform_on, *parquet_on, *partition_on);
+        let cwl = *cwl_on;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (name, source, bucket, prefix, size, interval) = &refs;
@@ -212,6 +214,7 @@ pub fn firehose_form(props: &Props) -> Html {
                 interval_s: input_value(interval).parse().unwrap_or(300),
                 compression: select_value(compression),
                 function: flags.0.then(|| format!("{stream}-transform")),
+                cloudwatch_logs: cwl,
                 parquet: (flags.1 && kind == DestKind::S3)
                     .then(|| (table_name(&stream), select_value(parquet_compression))),
                 partition_key: (flags.2 && kind == DestKind::S3)
@@ -298,6 +301,8 @@ pub fn firehose_form(props: &Props) -> Html {
                         { for k.backup_modes().iter().map(|(v, l)| html! { <option value={*v}>{ *l }</option> }) }
                     </select></label>
             </div>
+            <label class="check" title="Decompression (GZIP) + CloudWatchLogProcessing (DataMessageExtraction) + a newline after each record: the log messages alone land in the destination, control messages are dropped">
+                <input type="checkbox" data-testid="fh-cwl-on" onchange={toggle(&cwl_on)} />{ "CloudWatch Logs records: decompress, extract messages" }</label>
             <label class="check"><input type="checkbox" data-testid="fh-transform-on" onchange={toggle(&transform_on)} />{ "Transform records (Lambda processor)" }</label>
             <div class={classes!((!*transform_on).then_some("hidden"))}>
                 <TransformSection pg={props.pg.clone()} refs={(*transform_refs).clone()} function={format!("{default_name}-transform")} on_change={props.on_change.clone()} />

@@ -215,6 +215,8 @@ pub struct FormValues {
     pub compression: String,
     /// Transform function to invoke, if any.
     pub function: Option<String>,
+    /// CloudWatch Logs sources: Decompression + CloudWatchLogProcessing + a newline delimiter.
+    pub cloudwatch_logs: bool,
     /// Parquet conversion: (Glue table, ParquetSerDe compression).
     pub parquet: Option<(String, String)>,
     /// Dynamic partitioning JSON key.
@@ -235,9 +237,19 @@ fn field(v: &FormValues, i: usize) -> String {
     v.fields.get(i).cloned().unwrap_or_default()
 }
 
-/// The processors: MetadataExtraction for a partition key, the Lambda transform, a delimiter.
+/// The processors: CloudWatch Logs decompression and message extraction, the Lambda transform,
+/// MetadataExtraction for a partition key, a delimiter.
 fn processing(v: &FormValues) -> Option<Value> {
     let mut processors = Vec::new();
+    if v.cloudwatch_logs {
+        processors.push(json!({ "Type": "Decompression", "Parameters": [
+            { "ParameterName": "CompressionFormat", "ParameterValue": "GZIP" },
+        ]}));
+        processors.push(json!({ "Type": "CloudWatchLogProcessing", "Parameters": [
+            { "ParameterName": "DataMessageExtraction", "ParameterValue": "true" },
+        ]}));
+        processors.push(json!({ "Type": "AppendDelimiterToRecord", "Parameters": [] }));
+    }
     if let Some(f) = &v.function {
         processors.push(json!({ "Type": "Lambda", "Parameters": [
             { "ParameterName": "LambdaArn", "ParameterValue": function_arn(f) },

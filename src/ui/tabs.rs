@@ -30,6 +30,8 @@ pub enum Tab {
     Kcl,
     /// Amazon Data Firehose delivery streams, their pipeline and the bucket.
     Firehose,
+    /// CloudWatch Logs, EventBridge and AWS IoT writing into Firehose and Kinesis.
+    Sources,
     /// Managed Service for Apache Flink: SQL applications, event time, watermarks, windows.
     Analytics,
     /// Apache Kafka (Amazon MSK): brokers, partitions, consumer groups, two lenses.
@@ -38,7 +40,7 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab.
-    pub const ALL: [Tab; 11] = [
+    pub const ALL: [Tab; 12] = [
         Tab::Records,
         Tab::Iterators,
         Tab::FanOut,
@@ -48,6 +50,7 @@ impl Tab {
         Tab::Apps,
         Tab::Kcl,
         Tab::Firehose,
+        Tab::Sources,
         Tab::Analytics,
         Tab::Kafka,
     ];
@@ -63,6 +66,7 @@ impl Tab {
             Tab::Apps => "Producers & Lambda",
             Tab::Kcl => "KCL",
             Tab::Firehose => "Firehose",
+            Tab::Sources => "Sources (Logs, Events, IoT)",
             Tab::Analytics => "Analytics (Flink)",
             Tab::Kafka => "Kafka (MSK)",
         }
@@ -79,6 +83,7 @@ impl Tab {
             Tab::Apps => "apps",
             Tab::Kcl => "kcl",
             Tab::Firehose => "firehose",
+            Tab::Sources => "sources",
             Tab::Analytics => "analytics",
             Tab::Kafka => "kafka",
         }
@@ -121,6 +126,9 @@ pub fn bottom_tabs(props: &Props) -> Html {
         }
         Tab::Firehose => {
             html! { <crate::ui::firehose_panel::FirehosePanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
+        }
+        Tab::Sources => {
+            html! { <crate::ui::sources_panel::SourcesPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
         }
         Tab::Analytics => {
             html! { <crate::ui::analytics_panel::AnalyticsPanel pg={props.pg.clone()} version={props.version} on_change={props.on_change.clone()} /> }
