@@ -278,3 +278,31 @@ fn api_without_seed_and_bad_usage() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The sources over the CLI: a CloudWatch Logs subscription into Firehose with decompression and
+/// message extraction, an EventBridge rule and an IoT rule into another delivery stream, a bad
+/// filter pattern and a bad rule SQL with their service error names, and the bucket afterwards.
+#[test]
+fn sources_over_the_cli_match_golden_output() {
+    let out = check_golden("sources");
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let errors: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.get("error").and_then(|e| e["type"].as_str()))
+        .collect();
+    assert_eq!(errors, vec!["InvalidParameterException", "SqlParseException"]);
+    let keys: Vec<&str> = lines[lines.len() - 2]["ok"]["Contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["Key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys.len(), 2, "one object per delivery stream: {keys:?}");
+    let sources = &lines[lines.len() - 1]["ok"];
+    assert_eq!(sources["LogGroups"][0]["SubscriptionFilters"][0]["Playground"]["MatchedEvents"], 2);
+    assert_eq!(sources["EventRules"][0]["Matched"], 1);
+    assert_eq!(sources["TopicRules"][0]["Selected"], 1);
+}

@@ -53,9 +53,14 @@ fn start_request(
     keys: &str,
     shape: &str,
 ) -> Value {
+    // `stream` is a data stream's name, or `firehose:NAME` for a Direct PUT delivery stream.
+    let (member, target) = match stream.strip_prefix("firehose:") {
+        Some(ds) => ("DeliveryStreamName", ds),
+        None => ("StreamName", stream),
+    };
     let mut req = json!({
         "ProducerName": name,
-        "StreamName": stream,
+        member: target,
         "RecordsPerSecond": rate,
         "Workload": workload,
         "KeyDistribution": match keys {
@@ -171,8 +176,19 @@ pub fn producers_section(props: &Props) -> Html {
     use_input_value(&name_ref, "app-1".to_string());
     use_input_value(&rate_ref, "200".to_string());
 
+    let target_ref = use_node_ref();
+    let target = use_state(String::new);
     let pg = props.pg.0.borrow();
     let stream = pg.stream.clone();
+    let delivery_streams: Vec<String> = pg
+        .session
+        .world()
+        .firehose
+        .streams
+        .values()
+        .filter(|d| matches!(d.source, crate::engine::firehose::delivery_stream::Source::DirectPut))
+        .map(|d| d.name.clone())
+        .collect();
     let producers: Vec<(String, Producer)> = pg
         .session
         .world()
@@ -198,12 +214,14 @@ pub fn producers_section(props: &Props) -> Html {
             keys_ref.clone(),
             shape_ref.clone(),
         );
+        let target_ref = target_ref.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (name, workload, client, rate, keys, shape) = &refs;
             let rate = input_value(rate).parse::<f64>().unwrap_or(100.0);
+            let target = select_value(&target_ref);
             let req = start_request(
-                &stream,
+                if target.is_empty() { &stream } else { &target },
                 &input_value(name),
                 &select_value(workload),
                 &select_value(client),
@@ -233,10 +251,21 @@ pub fn producers_section(props: &Props) -> Html {
 
     html! {
         <div class="apps-producers">
-            <h3>{ "Producers" }<span class="muted">{ format!(" — writing to {stream}") }</span></h3>
+            <h3>{ "Producers" }</h3>
             <form class="form row apps-form" onsubmit={start} data-testid="apps-producer-form">
                 <label class="narrow-2"><span>{ "Name" }</span>
                     <input ref={name_ref} data-testid="apps-producer-name" /></label>
+                <label title="A Kinesis data stream, or a Firehose delivery stream with Direct PUT (SDK PutRecord/PutRecordBatch, the Agent's deliveryStream flow; the KPL writes to data streams only)"><span>{ "Writes to" }</span>
+                    <select ref={target_ref.clone()} data-testid="apps-target" onchange={{
+                        let (target, node) = (target.clone(), target_ref.clone());
+                        Callback::from(move |_: Event| target.set(select_value(&node)))
+                    }}>
+                        <option value={stream.clone()} selected={!target.starts_with("firehose:")}>{ format!("stream {stream}") }</option>
+                        { for delivery_streams.iter().map(|d| {
+                            let v = format!("firehose:{d}");
+                            html! { <option value={v.clone()} selected={*target == v}>{ format!("Firehose {d}") }</option> }
+                        }) }
+                    </select></label>
                 <label><span>{ "Workload" }</span>
                     { choice(&workload_ref, &workload, "apps-workload", &[("APPLICATION_LOGS", "application logs"), ("METRICS", "metrics"), ("IOT_TELEMETRY", "IoT telemetry"), ("CLICKSTREAM", "clickstream")]) }</label>
                 <label><span>{ "Client" }</span>
@@ -267,7 +296,8 @@ pub fn producers_section(props: &Props) -> Html {
                                 <td><code>{ &name }</code>{ " " }
                                     <span class={classes!("pill", if p.running { "on" } else { "off" })}>
                                         { if p.running { "running" } else { "stopped" } }</span>
-                                    <div class="muted small">{ format!("{} · {}/s", p.config.workload.kind.name().to_lowercase().replace('_', " "), p.config.rate_per_s) }</div></td>
+                                    <div class="muted small">{ format!("{} · {}/s → {}{}", p.config.workload.kind.name().to_lowercase().replace('_', " "), p.config.rate_per_s,
+                                        if p.config.to_firehose() { "Firehose " } else { "" }, p.config.stream) }</div></td>
                                 <td>{ client_name(&p) }</td>
                                 <td class="num">{ s.generated }</td>
                                 <td class="num">{ s.sent }</td>

@@ -27,11 +27,22 @@ fn err_line(e: &UseStateHandle<Option<String>>) -> Html {
     }
 }
 
-fn destination_select(node: &NodeRef, testid: &str, destinations: &[(String, String)]) -> Html {
+/// The destination `<select>`; the choice lives in `state` so panel re-renders keep it.
+fn destination_select(node: &NodeRef, state: &UseStateHandle<String>, testid: &str, destinations: &[(String, String)]) -> Html {
+    let onchange = {
+        let (state, node) = (state.clone(), node.clone());
+        Callback::from(move |_: Event| state.set(select_value(&node)))
+    };
+    let chosen = destinations
+        .iter()
+        .find(|(arn, _)| *arn == **state)
+        .or(destinations.first())
+        .map(|(arn, _)| arn.clone())
+        .unwrap_or_default();
     html! {
         <label>{ "Destination" }
-            <select ref={node.clone()} data-testid={testid.to_string()}>
-                { for destinations.iter().map(|(arn, label)| html! { <option value={arn.clone()}>{ label.clone() }</option> }) }
+            <select ref={node.clone()} data-testid={testid.to_string()} {onchange}>
+                { for destinations.iter().map(|(arn, label)| html! { <option value={arn.clone()} selected={*arn == chosen}>{ label.clone() }</option> }) }
             </select>
             { if destinations.is_empty() { html! { <em>{ "Create a Firehose delivery stream (Direct PUT) or a Kinesis stream first." }</em> } } else { html! {} } }
         </label>
@@ -44,6 +55,7 @@ pub fn logs_form(props: &Props) -> Html {
     let (group, rate, format, filter, pattern, dest) =
         (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
     let error = use_state(|| None::<String>);
+    let dest_choice = use_state(String::new);
     use_input_value(&group, "/app/web".into());
     use_input_value(&rate, "20".into());
     use_input_value(&filter, "errors".into());
@@ -83,7 +95,7 @@ pub fn logs_form(props: &Props) -> Html {
                 <label class="narrow">{ "Filter" }<input ref={filter} data-testid="src-filter-name" /></label>
                 <label class="wide" title="Terms (ERROR -health ?WARN), JSON ({ $.level = \"ERROR\" }) or space-delimited ([ip, user, ..., status = 5*, bytes])">{ "Filter pattern" }<input ref={pattern} data-testid="src-filter-pattern" /></label>
             </div>
-            { destination_select(&dest, "src-log-dest", &props.destinations) }
+            { destination_select(&dest, &dest_choice, "src-log-dest", &props.destinations) }
             <button class="btn primary" type="submit" data-testid="src-logs-create">{ "Start application + PutSubscriptionFilter" }</button>
             { err_line(&error) }
         </form>
@@ -95,6 +107,7 @@ pub fn logs_form(props: &Props) -> Html {
 pub fn events_form(props: &Props) -> Html {
     let (name, pattern, schedule, dest, detail) = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
     let error = use_state(|| None::<String>);
+    let dest_choice = use_state(String::new);
     let sent = use_mut_ref(|| 0u64);
     use_input_value(&name, "big-orders".into());
     use_input_value(&pattern, r#"{"source": ["shop.orders"], "detail": {"amount": [{"numeric": [">", 100]}]}}"#.into());
@@ -146,7 +159,7 @@ pub fn events_form(props: &Props) -> Html {
             <label>{ "Rule name" }<input ref={name} data-testid="src-rule-name" /></label>
             <label>{ "Event pattern" }<input ref={pattern} data-testid="src-rule-pattern" /></label>
             <label>{ "…or schedule " }<em>{ "(rate(1 minute), cron(0/15 * * * ? *); wins over the pattern)" }</em><input ref={schedule} placeholder="rate(1 minute)" data-testid="src-rule-schedule" /></label>
-            { destination_select(&dest, "src-rule-dest", &props.destinations) }
+            { destination_select(&dest, &dest_choice, "src-rule-dest", &props.destinations) }
             <button class="btn primary" type="submit" data-testid="src-rule-create">{ "PutRule + PutTargets" }</button>
             <label>{ "Detail of an Order Placed event (source shop.orders)" }<input ref={detail} data-testid="src-event-detail" /></label>
             <div class="form row">
@@ -164,6 +177,7 @@ pub fn iot_form(props: &Props) -> Html {
     let (name, sql, dest, devices, rate, topic, payload) =
         (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
     let error = use_state(|| None::<String>);
+    let dest_choice = use_state(String::new);
     use_input_value(&name, "overheat".into());
     use_input_value(&sql, "SELECT temperature, deviceId FROM 'sensors/+/telemetry' WHERE temperature > 50".into());
     use_input_value(&devices, "10".into());
@@ -207,7 +221,7 @@ pub fn iot_form(props: &Props) -> Html {
             <h3>{ "AWS IoT rule → action" }</h3>
             <label>{ "Rule name" }<input ref={name} data-testid="src-iot-name" /></label>
             <label>{ "Rule SQL (2016-03-23)" }<input ref={sql} data-testid="src-iot-sql" /></label>
-            { destination_select(&dest, "src-iot-dest", &props.destinations) }
+            { destination_select(&dest, &dest_choice, "src-iot-dest", &props.destinations) }
             <button class="btn primary" type="submit" data-testid="src-iot-create">{ "CreateTopicRule" }</button>
             <div class="form row">
                 <label class="narrow">{ "Devices" }<input ref={devices} type="number" min="1" data-testid="src-fleet-devices" /></label>

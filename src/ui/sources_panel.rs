@@ -77,21 +77,21 @@ pub fn sources_panel(props: &Props) -> Html {
         Form::Iot => html! { <IotForm pg={props.pg.clone()} on_change={props.on_change.clone()} destinations={destinations.clone()} /> },
     };
     html! {
-        <section class="panel fh-panel" data-testid="src-panel" aria-label="Sources">
-            <div class="fh-side">
-                <div class="fh-chips">
-                    { tab(Form::Logs, "CloudWatch Logs", "src-form-logs") }
-                    { tab(Form::Events, "EventBridge", "src-form-events") }
-                    { tab(Form::Iot, "AWS IoT", "src-form-iot") }
+        <section class="panel src-panel" data-testid="src-panel" aria-label="Sources">
+            if rows.is_empty() {
+                <p class="hint">{ "No source yet. Create a Firehose delivery stream (Direct PUT, Firehose tab) or use a Kinesis stream, then add a source below: an application's logs through a subscription filter, events through an EventBridge rule, or device telemetry through an IoT rule. Each path appears here with its records flowing; click one to see the exact record its destination receives." }</p>
+            } else {
+                <div class="src-scroll">{ picture(&rows, &activity.borrow(), now, current.as_ref().map_or("", |r| r.id.as_str()), &on_pick) }</div>
+            }
+            <div class="src-bottom">
+                <div class="fh-side">
+                    <div class="fh-chips">
+                        { tab(Form::Logs, "CloudWatch Logs", "src-form-logs") }
+                        { tab(Form::Events, "EventBridge", "src-form-events") }
+                        { tab(Form::Iot, "AWS IoT", "src-form-iot") }
+                    </div>
+                    { form_view }
                 </div>
-                { form_view }
-            </div>
-            <div class="fh-main">
-                if rows.is_empty() {
-                    <p class="hint">{ "No source yet. Create a Firehose delivery stream (Direct PUT, Firehose tab) or a Kinesis stream, then add a source on the left: an application's logs through a subscription filter, events through an EventBridge rule, or device telemetry through an IoT rule. Each path appears here with its records flowing; click one to see the exact record its destination receives." }</p>
-                } else {
-                    <div class="src-scroll">{ picture(&rows, &activity.borrow(), now, current.as_ref().map_or("", |r| r.id.as_str()), &on_pick) }</div>
-                }
                 { for current.as_ref().map(inspector) }
             </div>
         </section>

@@ -129,8 +129,8 @@ pub fn note_activity(activity: &mut Activity, rows: &[PathRow], now: u64) {
     }
 }
 
-const BOX_W: f64 = 190.0;
-const GAP: f64 = 46.0;
+const BOX_W: f64 = 152.0;
+const GAP: f64 = 26.0;
 const ROW_H: f64 = 62.0;
 
 fn clip(s: &str, n: usize) -> String {
@@ -174,8 +174,8 @@ pub fn picture(rows: &[PathRow], activity: &Activity, now: u64, selected: &str, 
                             });
                             html! { <>
                                 <rect x={x.to_string()} y={y.to_string()} width={BOX_W.to_string()} height="52" rx="7" class={classes!("src-box", (i + 1 == n).then_some("dest"))} />
-                                <text x={(x + 8.0).to_string()} y={(y + 17.0).to_string()} class="src-title">{ clip(title, 26) }</text>
-                                <text x={(x + 8.0).to_string()} y={(y + 32.0).to_string()} class="src-detail">{ clip(detail, 30) }</text>
+                                <text x={(x + 8.0).to_string()} y={(y + 17.0).to_string()} class="src-title"><title>{ title.clone() }</title>{ clip(title, 21) }</text>
+                                <text x={(x + 8.0).to_string()} y={(y + 32.0).to_string()} class="src-detail"><title>{ detail.clone() }</title>{ clip(detail, 22) }</text>
                                 <text x={(x + BOX_W - 8.0).to_string()} y={(y + 46.0).to_string()} class="src-count" text-anchor="end" data-testid="src-count">{ count.to_string() }</text>
                                 { edge.unwrap_or_default() }
                             </> }

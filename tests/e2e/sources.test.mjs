@@ -8,7 +8,11 @@
 // 2. An EventBridge rule and an AWS IoT rule into the sandbox's Kinesis stream: both paths show
 //    up, the inspector shows the EventBridge envelope and the IoT rule's SELECT result.
 //
-// Relies on the foundation contract plus: tab-sources, src-panel; src-form-logs/-events/-iot;
+// 3. SDK and Kinesis Agent producers writing to a Firehose delivery stream (Direct PUT) from the
+//    Producers & Lambda tab: records are sent and delivered; the KPL is refused with the reason.
+//
+// Relies on the foundation contract plus: apps-target (the producer's destination), apps-client,
+// apps-producer-start, apps-producer-<name>[data-sent], apps-producer-error, fh-ledger; tab-sources, src-panel; src-form-logs/-events/-iot;
 // src-log-group, src-log-rate, src-filter-pattern, src-log-dest, src-logs-create; src-rule-name,
 // src-rule-dest, src-rule-create, src-event-send-10; src-iot-sql, src-iot-dest, src-iot-create,
 // src-fleet-start; src-pipeline, src-row[data-kind][data-id], src-count, src-inspector,
@@ -16,7 +20,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, withPage, tid, setRunning, poll, screenshot } from './helpers.mjs';
+import { startSession, withPage, tid, setRunning, poll, screenshot, sleep } from './helpers.mjs';
 
 let session;
 
@@ -50,6 +54,8 @@ test('CloudWatch Logs → Firehose (decompress, extract messages) → S3, built 
     await page.waitForSelector(tid('src-logs-form'));
     await page.fill(tid('src-log-rate'), '40');
     await page.selectOption(tid('src-log-dest'), 'arn:aws:firehose:us-east-1:123456789012:deliverystream/logs-fh');
+    await sleep(700); // panels re-render several times: the choice must stay
+    assert.equal(await page.$eval(tid('src-log-dest'), (s) => s.value), 'arn:aws:firehose:us-east-1:123456789012:deliverystream/logs-fh');
     await page.click(tid('src-logs-create'));
     await noError(page);
     const id = 'logs:/app/web:errors';
@@ -139,6 +145,46 @@ test('EventBridge and AWS IoT rules into a Kinesis stream: paths, counters and r
     const n = await counts(page, iot);
     assert.ok(n[2] < n[1], `WHERE temperature > 50 selects some readings: ${n}`);
     await screenshot(page, 'sources-all');
+  });
+  assert.deepEqual(session.log.pageErrors, [], session.report());
+  assert.deepEqual(session.log.consoleErrors, [], session.report());
+});
+
+test('SDK and Agent producers write to Firehose Direct PUT; the KPL is refused', { timeout: 120_000 }, async (t) => {
+  await withPage(session, t, async (page) => {
+    await setRunning(page, 'play-pause', true);
+    await page.selectOption(tid('speed'), '8');
+    await page.click(tid('tab-firehose'));
+    await page.waitForSelector(tid('fh-form'));
+    for (const [id, value] of Object.entries({ 'fh-name': 'clicks-fh', 'fh-bucket': 'clicks-data', 'fh-size': '1', 'fh-interval': '60' })) await page.fill(tid(id), value);
+    await page.click(tid('fh-create'));
+    await page.waitForSelector(`${tid('fh-status')}:text("ACTIVE")`, { timeout: 30_000 });
+
+    await page.click(tid('tab-apps'));
+    await page.waitForSelector(tid('apps-producer-form'));
+    for (const [name, client] of [['sdk-fh', 'SDK_PUT_RECORDS'], ['agent-fh', 'AGENT']]) {
+      await page.fill(tid('apps-producer-name'), name);
+      await page.selectOption(tid('apps-target'), 'firehose:clicks-fh');
+      await page.selectOption(tid('apps-client'), client);
+      await page.fill(tid('apps-rate'), '50');
+      await sleep(500);
+      assert.equal(await page.$eval(tid('apps-target'), (s) => s.value), 'firehose:clicks-fh', 'the choice survives re-renders');
+      await page.click(tid('apps-producer-start'));
+      await page.waitForSelector(tid(`apps-producer-${name}`));
+      assert.equal(await page.$(tid('apps-producer-error')), null);
+      assert.match(await page.textContent(tid(`apps-producer-${name}`)), /→ Firehose clicks-fh/);
+    }
+    await page.fill(tid('apps-producer-name'), 'kpl-fh');
+    await page.selectOption(tid('apps-target'), 'firehose:clicks-fh');
+    await page.selectOption(tid('apps-client'), 'KPL');
+    await page.click(tid('apps-producer-start'));
+    assert.match(await (await page.waitForSelector(tid('apps-producer-error'))).textContent(), /KPL writes to Kinesis data streams only/);
+
+    await page.selectOption(tid('speed'), '64');
+    await poll(async () => Number(await page.getAttribute(tid('apps-producer-agent-fh'), 'data-sent')) > 0, { what: 'the agent shipped a batch', timeout: 30_000, interval: 200 });
+    assert.ok(Number(await page.getAttribute(tid('apps-producer-sdk-fh'), 'data-sent')) > 0);
+    await page.click(tid('tab-firehose'));
+    await poll(async () => Number(await page.getAttribute(tid('fh-ledger'), 'data-delivered')) > 0, { what: 'records delivered to S3', timeout: 30_000, interval: 200 });
   });
   assert.deepEqual(session.log.pageErrors, [], session.report());
   assert.deepEqual(session.log.consoleErrors, [], session.report());

@@ -10,7 +10,6 @@ use serde_json::{json, Value};
 use crate::engine::apps::payloads::log_line;
 use crate::engine::logs::unix_now;
 use crate::engine::sources::event::SourceEvent;
-use crate::engine::time::VirtualMs;
 use crate::engine::world::{Event, World};
 
 /// Highest rate of one application, lines per second.
@@ -62,8 +61,6 @@ pub struct LogApp {
     pub running: bool,
     /// Bumped by every start; stale ticks are ignored.
     pub generation: u64,
-    /// Start time of the current run.
-    pub started_ms: VirtualMs,
     /// Flushes done in this run.
     pub flushes: u64,
     /// Lines written ever.
@@ -114,7 +111,6 @@ pub fn start(world: &mut World, name: &str, mut app: LogApp) {
     app.lines = previous.map_or(0, |p| p.lines);
     app.calls = previous.map_or(0, |p| p.calls);
     app.running = true;
-    app.started_ms = world.now();
     app.flushes = 0;
     let (due, generation) = (world.now() + app.flush_ms, app.generation);
     world.logs.apps.insert(name.to_string(), app);

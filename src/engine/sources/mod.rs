@@ -90,14 +90,6 @@ impl Target {
             Target::Firehose(n) | Target::Kinesis(n) => n,
         }
     }
-
-    /// Whether the destination exists now (sources check at creation, as AWS does).
-    pub fn exists(&self, world: &World) -> bool {
-        match self {
-            Target::Firehose(n) => world.firehose.streams.contains_key(n),
-            Target::Kinesis(n) => world.kinesis.stream(n).is_some(),
-        }
-    }
 }
 
 /// One record a source hands over.

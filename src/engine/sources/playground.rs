@@ -79,7 +79,6 @@ pub fn dispatch(world: &mut World, action: &str, req: Request<'_>) -> Result<Val
                     flush_ms,
                     running: true,
                     generation: 0,
-                    started_ms: 0,
                     flushes: 0,
                     lines: 0,
                     calls: 0,
