@@ -293,7 +293,10 @@ fn sources_over_the_cli_match_golden_output() {
         .iter()
         .filter_map(|l| l.get("error").and_then(|e| e["type"].as_str()))
         .collect();
-    assert_eq!(errors, vec!["InvalidParameterException", "SqlParseException"]);
+    assert_eq!(
+        errors,
+        vec!["InvalidParameterException", "SqlParseException"]
+    );
     let keys: Vec<&str> = lines[lines.len() - 2]["ok"]["Contents"]
         .as_array()
         .unwrap()
@@ -302,7 +305,10 @@ fn sources_over_the_cli_match_golden_output() {
         .collect();
     assert_eq!(keys.len(), 2, "one object per delivery stream: {keys:?}");
     let sources = &lines[lines.len() - 1]["ok"];
-    assert_eq!(sources["LogGroups"][0]["SubscriptionFilters"][0]["Playground"]["MatchedEvents"], 2);
+    assert_eq!(
+        sources["LogGroups"][0]["SubscriptionFilters"][0]["Playground"]["MatchedEvents"],
+        2
+    );
     assert_eq!(sources["EventRules"][0]["Matched"], 1);
     assert_eq!(sources["TopicRules"][0]["Selected"], 1);
 }

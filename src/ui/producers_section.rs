@@ -186,7 +186,12 @@ pub fn producers_section(props: &Props) -> Html {
         .firehose
         .streams
         .values()
-        .filter(|d| matches!(d.source, crate::engine::firehose::delivery_stream::Source::DirectPut))
+        .filter(|d| {
+            matches!(
+                d.source,
+                crate::engine::firehose::delivery_stream::Source::DirectPut
+            )
+        })
         .map(|d| d.name.clone())
         .collect();
     let producers: Vec<(String, Producer)> = pg

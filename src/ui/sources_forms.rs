@@ -22,13 +22,20 @@ pub struct Props {
 
 fn err_line(e: &UseStateHandle<Option<String>>) -> Html {
     match &**e {
-        Some(m) => html! { <p class="error" role="alert" data-testid="src-error">{ m.clone() }</p> },
+        Some(m) => {
+            html! { <p class="error" role="alert" data-testid="src-error">{ m.clone() }</p> }
+        }
         None => html! {},
     }
 }
 
 /// The destination `<select>`; the choice lives in `state` so panel re-renders keep it.
-fn destination_select(node: &NodeRef, state: &UseStateHandle<String>, testid: &str, destinations: &[(String, String)]) -> Html {
+fn destination_select(
+    node: &NodeRef,
+    state: &UseStateHandle<String>,
+    testid: &str,
+    destinations: &[(String, String)],
+) -> Html {
     let onchange = {
         let (state, node) = (state.clone(), node.clone());
         Callback::from(move |_: Event| state.set(select_value(&node)))
@@ -52,8 +59,14 @@ fn destination_select(node: &NodeRef, state: &UseStateHandle<String>, testid: &s
 /// A logging application and a subscription filter on its log group.
 #[function_component(LogsForm)]
 pub fn logs_form(props: &Props) -> Html {
-    let (group, rate, format, filter, pattern, dest) =
-        (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
+    let (group, rate, format, filter, pattern, dest) = (
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    );
     let error = use_state(|| None::<String>);
     let dest_choice = use_state(String::new);
     use_input_value(&group, "/app/web".into());
@@ -62,7 +75,14 @@ pub fn logs_form(props: &Props) -> Html {
     use_input_value(&pattern, "{ $.level = \"ERROR\" }".into());
     let onsubmit = {
         let (h, cb, error) = (props.pg.clone(), props.on_change.clone(), error.clone());
-        let refs = (group.clone(), rate.clone(), format.clone(), filter.clone(), pattern.clone(), dest.clone());
+        let refs = (
+            group.clone(),
+            rate.clone(),
+            format.clone(),
+            filter.clone(),
+            pattern.clone(),
+            dest.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (group, rate, format, filter, pattern, dest) = &refs;
@@ -72,10 +92,17 @@ pub fn logs_form(props: &Props) -> Html {
             if !call_reported(&h, &cb, &error, "playground", "StartLogApplication", app) {
                 return;
             }
-            call_reported(&h, &cb, &error, "logs", "PutSubscriptionFilter", json!({
-                "logGroupName": g, "filterName": input_value(filter), "filterPattern": input_value(pattern),
-                "destinationArn": select_value(dest), "roleArn": "arn:aws:iam::123456789012:role/CWLtoFirehose",
-            }));
+            call_reported(
+                &h,
+                &cb,
+                &error,
+                "logs",
+                "PutSubscriptionFilter",
+                json!({
+                    "logGroupName": g, "filterName": input_value(filter), "filterPattern": input_value(pattern),
+                    "destinationArn": select_value(dest), "roleArn": "arn:aws:iam::123456789012:role/CWLtoFirehose",
+                }),
+            );
         })
     };
     html! {
@@ -105,16 +132,33 @@ pub fn logs_form(props: &Props) -> Html {
 /// An EventBridge rule with one target, and a way to send events.
 #[function_component(EventsForm)]
 pub fn events_form(props: &Props) -> Html {
-    let (name, pattern, schedule, dest, detail) = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
+    let (name, pattern, schedule, dest, detail) = (
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    );
     let error = use_state(|| None::<String>);
     let dest_choice = use_state(String::new);
     let sent = use_mut_ref(|| 0u64);
     use_input_value(&name, "big-orders".into());
-    use_input_value(&pattern, r#"{"source": ["shop.orders"], "detail": {"amount": [{"numeric": [">", 100]}]}}"#.into());
-    use_input_value(&detail, r#"{"order": 1, "amount": 250, "country": "DE"}"#.into());
+    use_input_value(
+        &pattern,
+        r#"{"source": ["shop.orders"], "detail": {"amount": [{"numeric": [">", 100]}]}}"#.into(),
+    );
+    use_input_value(
+        &detail,
+        r#"{"order": 1, "amount": 250, "country": "DE"}"#.into(),
+    );
     let onsubmit = {
         let (h, cb, error) = (props.pg.clone(), props.on_change.clone(), error.clone());
-        let refs = (name.clone(), pattern.clone(), schedule.clone(), dest.clone());
+        let refs = (
+            name.clone(),
+            pattern.clone(),
+            schedule.clone(),
+            dest.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (name, pattern, schedule, dest) = &refs;
@@ -126,18 +170,42 @@ pub fn events_form(props: &Props) -> Html {
                 json!({"Name": rule, "ScheduleExpression": sched.trim()})
             };
             if call_reported(&h, &cb, &error, "events", "PutRule", req) {
-                call_reported(&h, &cb, &error, "events", "PutTargets", json!({"Rule": rule, "Targets": [{"Id": "target-1", "Arn": select_value(dest)}]}));
+                call_reported(
+                    &h,
+                    &cb,
+                    &error,
+                    "events",
+                    "PutTargets",
+                    json!({"Rule": rule, "Targets": [{"Id": "target-1", "Arn": select_value(dest)}]}),
+                );
             }
         })
     };
     let send = {
-        let (h, cb, error, detail) = (props.pg.clone(), props.on_change.clone(), error.clone(), detail.clone());
+        let (h, cb, error, detail) = (
+            props.pg.clone(),
+            props.on_change.clone(),
+            error.clone(),
+            detail.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
-            call_reported(&h, &cb, &error, "events", "PutEvents", json!({"Entries": [{"Source": "shop.orders", "DetailType": "Order Placed", "Detail": input_value(&detail)}]}));
+            call_reported(
+                &h,
+                &cb,
+                &error,
+                "events",
+                "PutEvents",
+                json!({"Entries": [{"Source": "shop.orders", "DetailType": "Order Placed", "Detail": input_value(&detail)}]}),
+            );
         })
     };
     let send_ten = {
-        let (h, cb, error, sent) = (props.pg.clone(), props.on_change.clone(), error.clone(), sent.clone());
+        let (h, cb, error, sent) = (
+            props.pg.clone(),
+            props.on_change.clone(),
+            error.clone(),
+            sent.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
             let base = *sent.borrow();
             let entries: Vec<_> = (0..10u64)
@@ -145,12 +213,20 @@ pub fn events_form(props: &Props) -> Html {
                     let n = base + i;
                     let amount = (n * 37) % 300;
                     let country = ["DE", "FR", "US"][(n % 3) as usize];
-                    let detail = json!({"order": n, "amount": amount, "country": country}).to_string();
+                    let detail =
+                        json!({"order": n, "amount": amount, "country": country}).to_string();
                     json!({"Source": "shop.orders", "DetailType": "Order Placed", "Detail": detail})
                 })
                 .collect();
             *sent.borrow_mut() += 10;
-            call_reported(&h, &cb, &error, "events", "PutEvents", json!({"Entries": entries}));
+            call_reported(
+                &h,
+                &cb,
+                &error,
+                "events",
+                "PutEvents",
+                json!({"Entries": entries}),
+            );
         })
     };
     html! {
@@ -174,16 +250,29 @@ pub fn events_form(props: &Props) -> Html {
 /// An AWS IoT topic rule with one action, a device fleet, and a message to publish.
 #[function_component(IotForm)]
 pub fn iot_form(props: &Props) -> Html {
-    let (name, sql, dest, devices, rate, topic, payload) =
-        (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
+    let (name, sql, dest, devices, rate, topic, payload) = (
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    );
     let error = use_state(|| None::<String>);
     let dest_choice = use_state(String::new);
     use_input_value(&name, "overheat".into());
-    use_input_value(&sql, "SELECT temperature, deviceId FROM 'sensors/+/telemetry' WHERE temperature > 50".into());
+    use_input_value(
+        &sql,
+        "SELECT temperature, deviceId FROM 'sensors/+/telemetry' WHERE temperature > 50".into(),
+    );
     use_input_value(&devices, "10".into());
     use_input_value(&rate, "20".into());
     use_input_value(&topic, "sensors/sensor-99/telemetry".into());
-    use_input_value(&payload, r#"{"deviceId": "sensor-99", "temperature": 61.5}"#.into());
+    use_input_value(
+        &payload,
+        r#"{"deviceId": "sensor-99", "temperature": 61.5}"#.into(),
+    );
     let onsubmit = {
         let (h, cb, error) = (props.pg.clone(), props.on_change.clone(), error.clone());
         let refs = (name.clone(), sql.clone(), dest.clone());
@@ -197,23 +286,56 @@ pub fn iot_form(props: &Props) -> Html {
             } else {
                 json!({"kinesis": {"streamName": target, "roleArn": "arn:aws:iam::123456789012:role/iot-rules", "partitionKey": "${topic(2)}"}})
             };
-            call_reported(&h, &cb, &error, "iot", "CreateTopicRule", json!({"ruleName": input_value(name), "topicRulePayload": {"sql": input_value(sql), "actions": [action]}}));
+            call_reported(
+                &h,
+                &cb,
+                &error,
+                "iot",
+                "CreateTopicRule",
+                json!({"ruleName": input_value(name), "topicRulePayload": {"sql": input_value(sql), "actions": [action]}}),
+            );
         })
     };
     let start_fleet = {
-        let (h, cb, error, devices, rate) = (props.pg.clone(), props.on_change.clone(), error.clone(), devices.clone(), rate.clone());
+        let (h, cb, error, devices, rate) = (
+            props.pg.clone(),
+            props.on_change.clone(),
+            error.clone(),
+            devices.clone(),
+            rate.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
             let n = input_value(&devices).trim().parse::<u64>().unwrap_or(10);
             let r = input_value(&rate).trim().parse::<f64>().unwrap_or(20.0);
-            call_reported(&h, &cb, &error, "playground", "StartDeviceFleet", json!({"Name": "plant", "DeviceCount": n, "RatePerSecond": r}));
+            call_reported(
+                &h,
+                &cb,
+                &error,
+                "playground",
+                "StartDeviceFleet",
+                json!({"Name": "plant", "DeviceCount": n, "RatePerSecond": r}),
+            );
         })
     };
     let publish = {
-        let (h, cb, error, topic, payload) = (props.pg.clone(), props.on_change.clone(), error.clone(), topic.clone(), payload.clone());
+        let (h, cb, error, topic, payload) = (
+            props.pg.clone(),
+            props.on_change.clone(),
+            error.clone(),
+            topic.clone(),
+            payload.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
             use base64::Engine as _;
             let data = base64::engine::general_purpose::STANDARD.encode(input_value(&payload));
-            call_reported(&h, &cb, &error, "iot-data", "Publish", json!({"topic": input_value(&topic), "payload": data, "qos": 1}));
+            call_reported(
+                &h,
+                &cb,
+                &error,
+                "iot-data",
+                "Publish",
+                json!({"topic": input_value(&topic), "payload": data, "qos": 1}),
+            );
         })
     };
     html! {

@@ -49,7 +49,10 @@ pub fn sources_panel(props: &Props) -> Html {
         .map(|d| (d.arn.clone(), format!("Firehose {} (Direct PUT)", d.name)))
         .collect();
     destinations.extend(world.kinesis.streams().keys().map(|n| {
-        (crate::engine::kinesis::Kinesis::arn_for(n), format!("Kinesis stream {n}"))
+        (
+            crate::engine::kinesis::Kinesis::arn_for(n),
+            format!("Kinesis stream {n}"),
+        )
     }));
     drop(p);
 
@@ -72,9 +75,15 @@ pub fn sources_panel(props: &Props) -> Html {
         }
     };
     let form_view = match *form {
-        Form::Logs => html! { <LogsForm pg={props.pg.clone()} on_change={props.on_change.clone()} destinations={destinations.clone()} /> },
-        Form::Events => html! { <EventsForm pg={props.pg.clone()} on_change={props.on_change.clone()} destinations={destinations.clone()} /> },
-        Form::Iot => html! { <IotForm pg={props.pg.clone()} on_change={props.on_change.clone()} destinations={destinations.clone()} /> },
+        Form::Logs => {
+            html! { <LogsForm pg={props.pg.clone()} on_change={props.on_change.clone()} destinations={destinations.clone()} /> }
+        }
+        Form::Events => {
+            html! { <EventsForm pg={props.pg.clone()} on_change={props.on_change.clone()} destinations={destinations.clone()} /> }
+        }
+        Form::Iot => {
+            html! { <IotForm pg={props.pg.clone()} on_change={props.on_change.clone()} destinations={destinations.clone()} /> }
+        }
     };
     html! {
         <section class="panel src-panel" data-testid="src-panel" aria-label="Sources">

@@ -44,7 +44,10 @@ fn delivered(d: &Value) -> u64 {
 /// The rows of `DescribeSources`.
 pub fn rows(src: &Value) -> Vec<PathRow> {
     let mut out = Vec::new();
-    let apps = src["LogApplications"].as_array().cloned().unwrap_or_default();
+    let apps = src["LogApplications"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     for g in src["LogGroups"].as_array().into_iter().flatten() {
         let group = g["LogGroupName"].as_str().unwrap_or_default();
         let app = apps.iter().find(|a| a["LogGroupName"] == group);
@@ -52,12 +55,45 @@ pub fn rows(src: &Value) -> Vec<PathRow> {
             let pg = &f["Playground"];
             let mut boxes = Vec::new();
             match app {
-                Some(a) => boxes.push((format!("app {}", a["Name"].as_str().unwrap_or("")), format!("{} lines/s · {}", a["RatePerSecond"], a["Format"].as_str().unwrap_or("")), a["LinesWritten"].as_u64().unwrap_or(0))),
-                None => boxes.push(("PutLogEvents".into(), "API calls".into(), g["Events"].as_u64().unwrap_or(0))),
+                Some(a) => boxes.push((
+                    format!("app {}", a["Name"].as_str().unwrap_or("")),
+                    format!(
+                        "{} lines/s · {}",
+                        a["RatePerSecond"],
+                        a["Format"].as_str().unwrap_or("")
+                    ),
+                    a["LinesWritten"].as_u64().unwrap_or(0),
+                )),
+                None => boxes.push((
+                    "PutLogEvents".into(),
+                    "API calls".into(),
+                    g["Events"].as_u64().unwrap_or(0),
+                )),
             }
-            boxes.push((format!("log group {group}"), format!("{} streams", g["Streams"]), g["Events"].as_u64().unwrap_or(0)));
-            boxes.push((format!("filter {}", f["filterName"].as_str().unwrap_or("")), f["filterPattern"].as_str().map(|p| if p.is_empty() { "(all events)".to_string() } else { p.to_string() }).unwrap_or_default(), pg["MatchedEvents"].as_u64().unwrap_or(0)));
-            boxes.push((short_arn(f["destinationArn"].as_str().unwrap_or("")), "gzip records".into(), delivered(&pg["Delivery"])));
+            boxes.push((
+                format!("log group {group}"),
+                format!("{} streams", g["Streams"]),
+                g["Events"].as_u64().unwrap_or(0),
+            ));
+            boxes.push((
+                format!("filter {}", f["filterName"].as_str().unwrap_or("")),
+                f["filterPattern"]
+                    .as_str()
+                    .map(|p| {
+                        if p.is_empty() {
+                            "(all events)".to_string()
+                        } else {
+                            p.to_string()
+                        }
+                    })
+                    .unwrap_or_default(),
+                pg["MatchedEvents"].as_u64().unwrap_or(0),
+            ));
+            boxes.push((
+                short_arn(f["destinationArn"].as_str().unwrap_or("")),
+                "gzip records".into(),
+                delivered(&pg["Delivery"]),
+            ));
             out.push(PathRow {
                 id: format!("logs:{group}:{}", f["filterName"].as_str().unwrap_or("")),
                 kind: "logs",
@@ -70,16 +106,40 @@ pub fn rows(src: &Value) -> Vec<PathRow> {
     }
     for r in src["EventRules"].as_array().into_iter().flatten() {
         let name = r["Name"].as_str().unwrap_or_default();
-        let what = r["ScheduleExpression"].as_str().or(r["EventPattern"].as_str()).unwrap_or("").to_string();
+        let what = r["ScheduleExpression"]
+            .as_str()
+            .or(r["EventPattern"].as_str())
+            .unwrap_or("")
+            .to_string();
         for t in r["Targets"].as_array().into_iter().flatten() {
-            let source = if r["ScheduleExpression"].is_string() { ("schedule".to_string(), "aws.events".to_string(), r["Matched"].as_u64().unwrap_or(0)) } else { ("PutEvents".to_string(), "default bus".to_string(), src["EventsPut"].as_u64().unwrap_or(0)) };
+            let source = if r["ScheduleExpression"].is_string() {
+                (
+                    "schedule".to_string(),
+                    "aws.events".to_string(),
+                    r["Matched"].as_u64().unwrap_or(0),
+                )
+            } else {
+                (
+                    "PutEvents".to_string(),
+                    "default bus".to_string(),
+                    src["EventsPut"].as_u64().unwrap_or(0),
+                )
+            };
             out.push(PathRow {
                 id: format!("events:{name}:{}", t["Id"].as_str().unwrap_or("")),
                 kind: "events",
                 boxes: vec![
                     source,
-                    (format!("rule {name}"), what.clone(), r["Matched"].as_u64().unwrap_or(0)),
-                    (short_arn(t["Arn"].as_str().unwrap_or("")), "event envelope".into(), delivered(&t["Delivery"])),
+                    (
+                        format!("rule {name}"),
+                        what.clone(),
+                        r["Matched"].as_u64().unwrap_or(0),
+                    ),
+                    (
+                        short_arn(t["Arn"].as_str().unwrap_or("")),
+                        "event envelope".into(),
+                        delivered(&t["Delivery"]),
+                    ),
                 ],
                 samples: t["Samples"].as_array().cloned().unwrap_or_default(),
                 inputs: src["RecentEvents"].as_array().cloned().unwrap_or_default(),
@@ -92,20 +152,46 @@ pub fn rows(src: &Value) -> Vec<PathRow> {
         let name = r["RuleName"].as_str().unwrap_or_default();
         for (i, a) in r["Actions"].as_array().into_iter().flatten().enumerate() {
             let first = match fleets.first() {
-                Some(f) => (format!("fleet {}", f["Name"].as_str().unwrap_or("")), format!("{} devices · {} msg/s", f["DeviceCount"], f["RatePerSecond"]), src["MessagesPublished"].as_u64().unwrap_or(0)),
-                None => ("Publish".into(), "MQTT".into(), src["MessagesPublished"].as_u64().unwrap_or(0)),
+                Some(f) => (
+                    format!("fleet {}", f["Name"].as_str().unwrap_or("")),
+                    format!(
+                        "{} devices · {} msg/s",
+                        f["DeviceCount"], f["RatePerSecond"]
+                    ),
+                    src["MessagesPublished"].as_u64().unwrap_or(0),
+                ),
+                None => (
+                    "Publish".into(),
+                    "MQTT".into(),
+                    src["MessagesPublished"].as_u64().unwrap_or(0),
+                ),
             };
             out.push(PathRow {
                 id: format!("iot:{name}:{i}"),
                 kind: "iot",
                 boxes: vec![
                     first,
-                    (format!("topic {}", r["TopicFilter"].as_str().unwrap_or("")), "rules engine".into(), r["TopicMatches"].as_u64().unwrap_or(0)),
-                    (format!("rule {name}"), r["Sql"].as_str().unwrap_or("").to_string(), r["Selected"].as_u64().unwrap_or(0)),
-                    (short_arn(a["Arn"].as_str().unwrap_or("")), "SELECT result".into(), delivered(&a["Delivery"])),
+                    (
+                        format!("topic {}", r["TopicFilter"].as_str().unwrap_or("")),
+                        "rules engine".into(),
+                        r["TopicMatches"].as_u64().unwrap_or(0),
+                    ),
+                    (
+                        format!("rule {name}"),
+                        r["Sql"].as_str().unwrap_or("").to_string(),
+                        r["Selected"].as_u64().unwrap_or(0),
+                    ),
+                    (
+                        short_arn(a["Arn"].as_str().unwrap_or("")),
+                        "SELECT result".into(),
+                        delivered(&a["Delivery"]),
+                    ),
                 ],
                 samples: r["Samples"].as_array().cloned().unwrap_or_default(),
-                inputs: src["RecentMessages"].as_array().cloned().unwrap_or_default(),
+                inputs: src["RecentMessages"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
                 last_error: a["Delivery"]["LastError"].as_str().map(str::to_string),
             });
         }
@@ -142,7 +228,13 @@ fn clip(s: &str, n: usize) -> String {
 }
 
 /// The picture.
-pub fn picture(rows: &[PathRow], activity: &Activity, now: u64, selected: &str, on_pick: &Callback<String>) -> Html {
+pub fn picture(
+    rows: &[PathRow],
+    activity: &Activity,
+    now: u64,
+    selected: &str,
+    on_pick: &Callback<String>,
+) -> Html {
     let cols = rows.iter().map(|r| r.boxes.len()).max().unwrap_or(4) as f64;
     let width = cols * BOX_W + (cols - 1.0) * GAP + 8.0;
     let height = rows.len() as f64 * ROW_H + 8.0;
@@ -200,8 +292,13 @@ pub fn inspector(row: &PathRow) -> Html {
             let gz = compress(CompressionFormat::Gzip, v.to_string().as_bytes(), "", 0).len();
             format!("What the destination receives: one record per log stream and delivery, gzip-compressed ({gz} bytes on the wire for {json_len} bytes of JSON). Decompressed:")
         }
-        ("events", Some(_)) => "What the target receives: the EventBridge envelope as JSON, one record per event:".into(),
-        ("iot", Some(_)) => "What the action receives: the rule's SELECT result (plus the separator):".into(),
+        ("events", Some(_)) => {
+            "What the target receives: the EventBridge envelope as JSON, one record per event:"
+                .into()
+        }
+        ("iot", Some(_)) => {
+            "What the action receives: the rule's SELECT result (plus the separator):".into()
+        }
         _ => "Nothing delivered yet: play time, or send something.".into(),
     };
     let input_title = match row.kind {
