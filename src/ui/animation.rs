@@ -22,6 +22,10 @@ impl AnimationLoop {
         let slot: Rc<RefCell<Option<FrameClosure>>> = Rc::new(RefCell::new(None));
         let (slot_in, id_in) = (Rc::clone(&slot), Rc::clone(&id));
         let closure = Closure::wrap(Box::new(move |ts: f64| {
+            // After a panic the page is frozen behind its overlay: no further frames.
+            if crate::ui::panic_guard::panicked() {
+                return;
+            }
             frame(ts);
             if let Some(cb) = slot_in.borrow().as_ref() {
                 if let Some(w) = web_sys::window() {

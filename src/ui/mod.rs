@@ -53,6 +53,7 @@ mod lineage_panel;
 mod markdown;
 mod metrics_panel;
 mod palette;
+mod panic_guard;
 mod playground;
 mod producer_panel;
 mod producers_section;
@@ -73,7 +74,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Entry point: mounts the app on `#app` (or `<body>` if absent).
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    panic_guard::install();
     theme::apply_initial();
     let root = web_sys::window()
         .and_then(|w| w.document())

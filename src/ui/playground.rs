@@ -280,6 +280,20 @@ impl Playground {
             };
             (key, hash)
         });
+        let call = crate::engine::action_log::ActionCall {
+            at: Some(self.session.world().now()),
+            service: service.to_string(),
+            action: action.to_string(),
+            request: request.clone(),
+        };
+        let lesson = self.lesson.as_ref().map(|l| l.lesson.id.clone());
+        crate::ui::panic_guard::before_call(
+            || self.permalink(),
+            self.learner_log().len(),
+            self.session.world().config().seed,
+            lesson.as_deref(),
+            call,
+        );
         let out = self.session.call(service, action, request);
         if let Some((partition_key, hash_key)) = marker {
             self.last_put = Some(LastPut {
@@ -311,6 +325,7 @@ impl Playground {
             None => 0.0,
         };
         self.last_frame = Some(ts);
+        crate::ui::panic_guard::note_now(self.session.world().now());
         if !self.running {
             return;
         }
