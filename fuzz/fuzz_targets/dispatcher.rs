@@ -9,7 +9,9 @@ use kinesis_playground::engine::world::WorldConfig;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut s = Session::new(WorldConfig::seeded(1));
     for setup in [
         r#"{"service":"kinesis","action":"CreateStream","request":{"StreamName":"s","ShardCount":2}}"#,

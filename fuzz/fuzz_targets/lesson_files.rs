@@ -6,8 +6,12 @@ use kinesis_playground::engine::lesson::{check, completion, permalink, Lesson};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&which, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     match which % 4 {
         0 => {
             let _ = Lesson::parse(text);

@@ -9,8 +9,12 @@ use kinesis_playground::engine::logs::pattern::FilterPattern;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&which, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     match which % 6 {
         0 => {
             let _ = kinesis_playground::engine::analytics::sql::compile(text);
@@ -18,7 +22,13 @@ fuzz_target!(|data: &[u8]| {
         1 => {
             if let Ok(r) = rule_sql::parse(text) {
                 let v = serde_json::json!({"temperature": 70, "deviceId": "d", "a": {"b": [1, 2]}});
-                let m = rule_sql::Message { topic: "sensors/x/telemetry", client_id: "c", json: Some(&v), timestamp: 1, uuid: "u" };
+                let m = rule_sql::Message {
+                    topic: "sensors/x/telemetry",
+                    client_id: "c",
+                    json: Some(&v),
+                    timestamp: 1,
+                    uuid: "u",
+                };
                 let _ = r.apply(&m, b"{}");
             }
         }
@@ -30,12 +40,17 @@ fuzz_target!(|data: &[u8]| {
         3 => {
             if let Ok(p) = FilterPattern::parse(text) {
                 let _ = p.matches("{\"level\":\"ERROR\",\"latency_ms\":12}");
-                let _ = p.matches("10.0.0.1 - - [01/Jan/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 503 120");
+                let _ = p.matches(
+                    "10.0.0.1 - - [01/Jan/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 503 120",
+                );
             }
         }
         4 => {
             if let Ok(p) = pattern::parse(text) {
-                let _ = pattern::matches(&p, &serde_json::json!({"source": "s", "detail": {"a": [1, "x"]}}));
+                let _ = pattern::matches(
+                    &p,
+                    &serde_json::json!({"source": "s", "detail": {"a": [1, "x"]}}),
+                );
             }
         }
         _ => {
