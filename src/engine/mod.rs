@@ -14,6 +14,7 @@
 //! - [`api`]: the one dispatcher, AWS-named errors, typed request reading, service `playground`.
 //! - [`console`]: the API console's language (boto3-style calls → dispatcher calls).
 //! - [`action_log`]: sessions = seed + timed dispatcher calls (JSON Lines), replay.
+//! - [`chaos`]: long runs of a multi-service pipeline under random faults, invariants checked.
 //! - [`digest`]: a digest of the world for determinism checks.
 //!
 //! ```
@@ -34,6 +35,7 @@ pub mod action_log;
 pub mod analytics;
 pub mod api;
 pub mod apps;
+pub mod chaos;
 pub mod cloudwatch;
 pub mod console;
 pub mod digest;

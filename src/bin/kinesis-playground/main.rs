@@ -7,6 +7,7 @@
 //!   commands; lines left out are named on stderr.
 //! - `lesson list|check|solution`, `verify CODE [LOG]`: autograding lessons, completion codes.
 //! - `bench [--records N] [--runs N] [--pipeline-seconds S]`: engine throughput figures as JSON.
+//! - `chaos [--seed N] [--runs N] [--hours H] [--out DIR]`: the chaos runner (`engine::chaos`).
 #![recursion_limit = "256"]
 
 use std::io::{BufRead, Write};
@@ -22,6 +23,7 @@ mod bench;
 mod bench_analytics;
 mod bench_firehose;
 mod bench_kafka;
+mod chaos_cmd;
 mod lesson_cmd;
 
 const USAGE: &str = "usage:
@@ -39,7 +41,10 @@ const USAGE: &str = "usage:
   kinesis-playground verify CODE [ACTIONS.jsonl]
       checks a completion code (and, given the student's log, re-grades it)
   kinesis-playground bench [--records N] [--runs N] [--pipeline-seconds S]
-      prints engine throughput figures as JSON";
+      prints engine throughput figures as JSON
+  kinesis-playground chaos [--seed N] [--runs N] [--hours H] [--out DIR]
+      runs a multi-service pipeline for H virtual hours (default 2) under random faults per seed,
+      checking its invariants; a broken one writes DIR/chaos-SEED.jsonl and exits non-zero";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("export") => run_export(&args[1..]),
         Some("lesson") => lesson_cmd::run_lesson(&args[1..]),
+        Some("chaos") => chaos_cmd::run_chaos(&args[1..]),
         Some("verify") => lesson_cmd::run_verify(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
