@@ -88,3 +88,14 @@ pub fn start() {
         }
     }
 }
+
+/// Bytes of the wasm linear memory (the soak test samples it through `window.wasmBindings`).
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
+}
