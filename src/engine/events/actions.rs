@@ -6,11 +6,10 @@ use serde_json::{json, Value};
 use crate::engine::api::error::{ApiError, ErrorKind};
 use crate::engine::api::request::Request;
 use crate::engine::events::{
-    deliver_to_targets, event_time, pattern, rule_arn, schedule, schedule_next, uuid, Rule,
-    RuleTarget, MAX_TARGETS_PER_RULE,
+    pattern, rule_arn, schedule, schedule_next, Rule, RuleTarget, MAX_TARGETS_PER_RULE,
 };
 use crate::engine::kinesis::{ACCOUNT_ID, REGION};
-use crate::engine::sources::{keep_newest, Target};
+use crate::engine::sources::Target;
 use crate::engine::world::World;
 
 /// Actions of service `events`.
@@ -32,10 +31,8 @@ pub const ACTIONS: &[&str] = &[
 pub const MAX_ENTRIES: usize = 10;
 /// PutEvents: at most 256 KiB per call.
 pub const MAX_PUT_EVENTS_BYTES: usize = 256 * 1024;
-/// Events the inspector keeps.
-const RECENT: usize = 10;
 
-fn validation(message: impl Into<String>) -> ApiError {
+pub(super) fn validation(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorKind::ValidationException, message)
 }
 
@@ -43,7 +40,7 @@ fn no_rule(name: &str) -> ApiError {
     ApiError::not_found(format!("Rule {name} does not exist on EventBus default."))
 }
 
-fn check_bus(req: &Request<'_>) -> Result<(), ApiError> {
+pub(super) fn check_bus(req: &Request<'_>) -> Result<(), ApiError> {
     match req.opt_str("EventBusName")? {
         None | Some("default") => Ok(()),
         Some(b) if b == format!("arn:aws:events:{REGION}:{ACCOUNT_ID}:event-bus/default") => Ok(()),
@@ -149,7 +146,7 @@ pub fn dispatch(world: &mut World, action: &str, body: &Value) -> Result<Value, 
             let targets: Vec<Value> = r.targets.iter().map(|(id, t)| target_json(id, t)).collect();
             Ok(json!({ "Targets": targets }))
         }
-        "PutEvents" => put_events(world, req),
+        "PutEvents" => crate::engine::events::put_events::put_events(world, req),
         "TestEventPattern" => {
             req.deny_unknown(&["EventPattern", "Event"])?;
             let p = pattern::parse(req.str("EventPattern")?)
@@ -359,110 +356,4 @@ fn put_targets(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
         r.targets.insert(id, t);
     }
     Ok(json!({"FailedEntryCount": failed.len(), "FailedEntries": failed}))
-}
-
-fn put_events(world: &mut World, req: Request<'_>) -> Result<Value, ApiError> {
-    req.deny_unknown(&["Entries", "EndpointId"])?;
-    let list = req
-        .opt_list("Entries")?
-        .ok_or_else(|| crate::engine::api::request::missing("Entries"))?;
-    if list.is_empty() || list.len() > MAX_ENTRIES {
-        return Err(ApiError::validation(
-            &format!("<{} entries>", list.len()),
-            "entries",
-            "Member must have length between 1 and 10",
-        ));
-    }
-    let size: usize = list.iter().map(|e| e.to_string().len()).sum();
-    if size > MAX_PUT_EVENTS_BYTES {
-        return Err(validation(format!("Total size of the entries in the request is over the limit: {size} bytes of at most {MAX_PUT_EVENTS_BYTES}")));
-    }
-    let mut entries = Vec::new();
-    let mut failed = 0;
-    let now_unix = world.epoch().to_unix_ms(world.now());
-    for e in list {
-        let e = Request::new(e)?;
-        e.deny_unknown(&[
-            "Source",
-            "DetailType",
-            "Detail",
-            "Resources",
-            "Time",
-            "EventBusName",
-            "TraceHeader",
-        ])?;
-        let entry_error = |code: &str, msg: String| json!({"ErrorCode": code, "ErrorMessage": msg});
-        let (Some(source), Some(detail_type), Some(detail)) = (
-            e.opt_str("Source")?,
-            e.opt_str("DetailType")?,
-            e.opt_str("Detail")?,
-        ) else {
-            failed += 1;
-            entries.push(entry_error(
-                "InvalidArgument",
-                "Parameters Source, DetailType and Detail are required.".into(),
-            ));
-            continue;
-        };
-        if check_bus(&e).is_err() {
-            failed += 1;
-            entries.push(entry_error(
-                "InvalidArgument",
-                "Event bus does not exist; the playground has the default bus only.".into(),
-            ));
-            continue;
-        }
-        if source.starts_with("aws.") {
-            failed += 1;
-            entries.push(entry_error("NotAuthorizedForSourceException", format!("Not authorized for the source {source}: sources starting with aws. are reserved for AWS services.")));
-            continue;
-        }
-        let detail: Value = match serde_json::from_str::<Value>(detail) {
-            Ok(v) if v.is_object() => v,
-            _ => {
-                failed += 1;
-                entries.push(entry_error(
-                    "MalformedDetail",
-                    "Detail is malformed: it must be a JSON object.".into(),
-                ));
-                continue;
-            }
-        };
-        let resources: Vec<Value> = e.opt_list("Resources")?.cloned().unwrap_or_default();
-        let time = match e.raw("Time") {
-            Some(Value::Number(n)) => n.as_f64().map(|s| (s * 1000.0) as u64).unwrap_or(now_unix),
-            _ => now_unix,
-        };
-        let id = uuid(world);
-        let event = json!({
-            "version": "0",
-            "id": id,
-            "detail-type": detail_type,
-            "source": source,
-            "account": ACCOUNT_ID,
-            "time": event_time(time),
-            "region": REGION,
-            "resources": resources,
-            "detail": detail,
-        });
-        world.events.events_put += 1;
-        keep_newest(&mut world.events.recent, event.clone(), RECENT);
-        let matching: Vec<String> = world
-            .events
-            .rules
-            .iter()
-            .filter(|(_, r)| {
-                r.enabled
-                    && r.pattern
-                        .as_ref()
-                        .is_some_and(|p| pattern::matches(p, &event))
-            })
-            .map(|(n, _)| n.clone())
-            .collect();
-        for rule in matching {
-            deliver_to_targets(world, &rule, &event);
-        }
-        entries.push(json!({ "EventId": id }));
-    }
-    Ok(json!({ "FailedEntryCount": failed, "Entries": entries }))
 }

@@ -8,11 +8,12 @@
 //!  "resources":[],"detail":{…}}
 //! ```
 //!
-//! Files: `pattern` event patterns; `schedule` rate/cron; `actions` the API. Delivery goes through
+//! Files: `pattern` event patterns; `schedule` rate/cron; `actions` the API (`put_events` PutEvents). Delivery goes through
 //! the dispatcher (`sources::deliver`), failures are retried for 24 hours / 185 attempts.
 
 pub mod actions;
 pub mod pattern;
+pub mod put_events;
 pub mod schedule;
 
 use std::collections::{BTreeMap, VecDeque};

@@ -2,7 +2,8 @@
 //! subscription filters that forward matching events to a Firehose delivery stream or a Kinesis
 //! data stream in the real subscription format, and simulated applications writing logs.
 //!
-//! Files: `pattern` filter patterns; `actions` the API; `subscription` buffering, the gzip
+//! Files: `pattern` filter patterns (`pattern_json`, `pattern_fields` their JSON and
+//! space-delimited forms); `actions` the API (`log_events` PutLogEvents, GetLogEvents, FilterLogEvents); `subscription` buffering, the gzip
 //! envelope and delivery; `app` simulated applications (service `playground`).
 //! Limits are the CloudWatch Logs API reference's (semantics.md is silent on CloudWatch Logs):
 //! PutLogEvents ≤ 10,000 events and ≤ 1,048,576 bytes counting 26 bytes per event, events in
@@ -11,7 +12,10 @@
 
 pub mod actions;
 pub mod app;
+pub mod log_events;
 pub mod pattern;
+mod pattern_fields;
+mod pattern_json;
 pub mod subscription;
 
 use std::collections::{BTreeMap, VecDeque};
